@@ -1,0 +1,39 @@
+# The two commands of the quick start: `make release` and `make test`.
+# Both bootstrap .venv from the pinned lock when it is missing or stale.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.deepgrade-installed
+HW ?=
+
+.PHONY: release test venv system-deps validate clean-venv
+
+release: $(STAMP)
+	$(VENV)/bin/deepgrade build $(HW)
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+validate: $(STAMP)
+	$(VENV)/bin/deepgrade validate $(HW)
+
+venv: $(STAMP)
+
+# torch first, from the exact CPU wheel; everything else from the lock, with torch held by
+# constraints.txt so that no package can pull a CUDA build.
+$(STAMP): pyproject.toml requirements.lock constraints.txt
+	@$(MAKE) --no-print-directory system-deps
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -r requirements.lock -c constraints.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+# Debian packages the homeworks need (hw4's Fashion-MNIST). Installed with apt when root,
+# otherwise a one-line message says what to install.
+system-deps:
+	@./scripts/system-deps.sh
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,5 @@
+"""`python -m deepgrade` runs the CLI."""
+
+from deepgrade.cli import main
+
+main()

@@ -1,0 +1,163 @@
+"""Reading and checking a master notebook before otter-assign sees it.
+
+Otter's own errors rarely say where the problem is; these checks name the question and the cell
+(numbered from 1, as Jupyter users count) and say how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from deepgrade.errors import BuildError
+
+
+@dataclass
+class QuestionSpec:
+    name: str
+    points: float | None
+    manual: bool
+    first_cell: int
+    prompt: list[str] = field(default_factory=list)  # markdown before the solution
+    solution: list[str] = field(default_factory=list)  # solution cells' sources
+    public_tests: int = 0
+    hidden_tests: int = 0
+
+
+@dataclass
+class MasterSpec:
+    config: dict
+    questions: list[QuestionSpec]
+
+    @property
+    def autograded(self) -> list[QuestionSpec]:
+        return [q for q in self.questions if not q.manual]
+
+    @property
+    def manual(self) -> list[QuestionSpec]:
+        return [q for q in self.questions if q.manual]
+
+
+def read_master(hw: str, path: Path) -> nbformat.NotebookNode:
+    if not path.is_file():
+        raise BuildError(hw, f"master notebook {path} not found")
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception as exc:  # nbformat raises several types for a bad file
+        raise BuildError(hw, f"{path} is not a readable notebook ({exc})",
+                         fix="open it in Jupyter and save it again") from None
+
+
+def _marker(cell) -> tuple[str, str] | None:
+    """``("BEGIN", "QUESTION")``-style marker of a raw cell, and its YAML body."""
+    if cell.cell_type != "raw":
+        return None
+    lines = cell.source.strip().splitlines()
+    if not lines:
+        return None
+    head = lines[0].strip().lstrip("#").strip().upper()
+    for word in ("ASSIGNMENT CONFIG", "BEGIN QUESTION", "END QUESTION", "BEGIN SOLUTION",
+                 "END SOLUTION", "BEGIN TESTS", "END TESTS", "BEGIN PROMPT", "END PROMPT"):
+        if head == word:
+            return word, "\n".join(lines[1:])
+    return None
+
+
+def _yaml(hw: str, text: str, cell: int, question: str | None = None) -> dict:
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise BuildError(hw, f"invalid YAML ({str(exc).splitlines()[0]})", question=question,
+                         cell=cell, fix="fix the indentation or quoting of that raw cell") from None
+    if not isinstance(data, dict):
+        raise BuildError(hw, "expected 'key: value' lines", question=question, cell=cell)
+    return data
+
+
+def check_master(hw: str, nb: nbformat.NotebookNode) -> MasterSpec:
+    """Validate the otter-assign structure and collect the questions; BuildError on a mistake."""
+    config: dict | None = None
+    questions: list[QuestionSpec] = []
+    current: QuestionSpec | None = None
+    block: str | None = None  # SOLUTION, TESTS or PROMPT inside a question
+    for number, cell in enumerate(nb.cells, start=1):
+        marker = _marker(cell)
+        name = current.name if current else None
+        if marker is None:
+            if current and block == "TESTS":
+                if cell.cell_type != "code":
+                    raise BuildError(hw, "only code cells may stand between BEGIN TESTS and "
+                                     "END TESTS", question=name, cell=number)
+                if cell.get("outputs"):
+                    raise BuildError(hw, "a test cell has saved outputs", question=name,
+                                     cell=number, fix="write tests as assert statements and clear "
+                                     "the cell's output")
+                if "hidden: true" in cell.source or cell.source.lstrip().startswith("# HIDDEN"):
+                    current.hidden_tests += 1
+                else:
+                    current.public_tests += 1
+            elif current and block == "SOLUTION":
+                current.solution.append(cell.source)
+            elif current and cell.cell_type == "markdown":
+                current.prompt.append(cell.source)
+            continue
+        word, body = marker
+        if word == "ASSIGNMENT CONFIG":
+            if config is not None:
+                raise BuildError(hw, "a second ASSIGNMENT CONFIG cell", cell=number)
+            config = _yaml(hw, body, number)
+        elif word == "BEGIN QUESTION":
+            if current is not None:
+                raise BuildError(hw, "BEGIN QUESTION inside another question", question=name,
+                                 cell=number, fix=f"add an END QUESTION raw cell before cell {number}")
+            data = _yaml(hw, body, number)
+            qname = data.get("name")
+            if not isinstance(qname, str) or not qname.isidentifier():
+                raise BuildError(hw, "a question needs 'name: <identifier>'", cell=number)
+            if any(q.name == qname for q in questions):
+                raise BuildError(hw, "duplicate question name", question=qname, cell=number,
+                                 fix="give every question its own name")
+            current = QuestionSpec(qname, data.get("points"), bool(data.get("manual")), number)
+        elif word == "END QUESTION":
+            if current is None:
+                raise BuildError(hw, "END QUESTION without BEGIN QUESTION", cell=number)
+            if block is not None:
+                raise BuildError(hw, f"END QUESTION while {block} is still open", question=name,
+                                 cell=number, fix=f"add an END {block} raw cell before it")
+            if not current.manual and current.public_tests + current.hidden_tests == 0:
+                raise BuildError(hw, "an autograded question has no tests", question=name,
+                                 cell=current.first_cell, fix="add a BEGIN TESTS block, or "
+                                 "mark it 'manual: true'")
+            if not current.manual and not current.solution:
+                raise BuildError(hw, "an autograded question has no solution", question=name,
+                                 cell=current.first_cell)
+            questions.append(current)
+            current = None
+        elif word.startswith("BEGIN "):
+            kind = word.split()[1]
+            if current is None:
+                raise BuildError(hw, f"{word} outside a question", cell=number,
+                                 fix="put it between BEGIN QUESTION and END QUESTION")
+            if block is not None:
+                raise BuildError(hw, f"{word} while {block} is still open", question=name,
+                                 cell=number, fix=f"add an END {block} raw cell before it")
+            block = kind
+        else:  # END SOLUTION / TESTS / PROMPT
+            kind = word.split()[1]
+            if block != kind:
+                raise BuildError(hw, f"{word} without a matching BEGIN {kind}", question=name,
+                                 cell=number)
+            block = None
+    if config is None:
+        raise BuildError(hw, "no ASSIGNMENT CONFIG raw cell", cell=1,
+                         fix="start the notebook with a raw cell '# ASSIGNMENT CONFIG'")
+    if current is not None:
+        raise BuildError(hw, "BEGIN QUESTION is never closed", question=current.name,
+                         cell=current.first_cell, fix="add an END QUESTION raw cell")
+    if config.get("name") != hw:
+        raise BuildError(hw, f"ASSIGNMENT CONFIG has name {config.get('name')!r}", cell=1,
+                         fix=f"set 'name: {hw}' (the folder's name)")
+    return MasterSpec(config, questions)

@@ -1,0 +1,70 @@
+"""The solutions: executed solution notebook, its HTML rendering, and the written answers."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from deepgrade.build.master import MasterSpec
+from deepgrade.errors import BuildError
+
+_MARKER_LINE = re.compile(r"^\s*#\s*(BEGIN|END) SOLUTION\s*$|^\s*#\s*SOLUTION\s*$", re.MULTILINE)
+
+
+def solution_notebook(autograder_nb: Path) -> nbformat.NotebookNode:
+    """Otter's autograder notebook without answer placeholders or solution markers."""
+    nb = nbformat.read(autograder_nb, as_version=4)
+    cells = []
+    for cell in nb.cells:
+        if "otter_answer_cell" in cell.metadata.get("tags", []):
+            continue  # the placeholder that the student version shows instead of the answer
+        if cell.cell_type == "code":
+            cell.source = _MARKER_LINE.sub("", cell.source).replace("\n\n\n", "\n\n").strip("\n")
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+def execute(hw: str, nb: nbformat.NotebookNode, public_tests: Path, timeout: int) -> None:
+    """Run ``nb`` in place in a scratch folder holding the public tests (for grader.check)."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    with tempfile.TemporaryDirectory(prefix=f"deepgrade-{hw}-solutions-") as tmp:
+        shutil.copytree(public_tests, Path(tmp) / "tests")
+        nbformat.write(nb, Path(tmp) / f"{hw}.ipynb")  # otter.Notebook() looks for it
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": tmp}}, record_timing=False)
+        try:
+            # The kernel's own start-up chatter (transport warnings) is not the instructor's business.
+            client.execute(stderr=subprocess.DEVNULL)
+        except CellExecutionError as exc:
+            first = str(exc).strip().splitlines()[-1][:200] if str(exc).strip() else "error"
+            cell = next((i for i, c in enumerate(nb.cells, 1)
+                         for o in c.get("outputs", []) if o.get("output_type") == "error"), None)
+            raise BuildError(hw, f"the solution notebook fails: {first}", cell=cell,
+                             fix="run the master notebook top to bottom and fix that cell") from None
+
+
+def render_html(nb: nbformat.NotebookNode) -> str:
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    return body
+
+
+def written_answers(hw: str, spec: MasterSpec) -> str:
+    """Markdown with every written question: prompt, model answer, rubric."""
+    lines = [f"# {hw}: written questions, model answers and rubrics", ""]
+    for q in spec.manual:
+        points = f" ({q.points:g} points)" if q.points is not None else ""
+        lines += [f"## `{q.name}`{points}", "", "### Question", ""]
+        lines += [p.replace("<!-- BEGIN QUESTION -->", "").strip() for p in q.prompt] + [""]
+        lines += ["### Model answer and rubric", ""]
+        lines += [s.strip() for s in q.solution] + [""]
+    return "\n".join(lines).rstrip() + "\n"

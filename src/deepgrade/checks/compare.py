@@ -1,0 +1,67 @@
+"""Comparing a student's array with the expected one, and saying precisely where it differs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+def as_float_array(value: Any, name: str) -> np.ndarray:
+    """``np.asarray(value, float64)``, or an AssertionError that says what came back instead."""
+    if value is None:
+        raise AssertionError(f"{name} returned None: did you finish the function and `return`?")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise AssertionError(
+            f"{name} returned {type(value).__name__}, which is not a number or an array of "
+            "numbers") from None
+    return array
+
+
+def assert_shape(value: Any, shape: tuple[int, ...], name: str) -> np.ndarray:
+    """Return ``value`` as a float64 array of exactly ``shape``, or fail saying both shapes."""
+    array = as_float_array(value, name)
+    if array.shape != tuple(shape):
+        raise AssertionError(f"{name}: expected shape {tuple(shape)}, got {array.shape}")
+    return array
+
+
+def relative_error(got: np.ndarray, expected: np.ndarray, floor: float = 1e-12) -> np.ndarray:
+    """``|got - expected| / max(|expected|, floor)`` elementwise (same shapes)."""
+    return np.abs(got - expected) / np.maximum(np.abs(expected), floor)
+
+
+def assert_close(got: Any, expected: Any, name: str, *, rtol: float = 1e-7,
+                 atol: float = 1e-12) -> None:
+    """Fail unless ``got`` matches ``expected`` (any shape) within ``atol + rtol * |expected|``.
+
+    The message names the worst entry: its index, expected and got, its relative error and
+    the tolerance. Non-finite values in ``got`` where ``expected`` is finite are reported first.
+    """
+    expected = np.asarray(expected, dtype=np.float64)
+    got = assert_shape(got, expected.shape, name)
+    bad_finite = ~np.isfinite(got) & np.isfinite(expected)
+    if bad_finite.any():
+        index = tuple(int(i) for i in np.argwhere(bad_finite)[0])
+        raise AssertionError(
+            f"{name}: entry {_fmt_index(index)} is {got[index]} (not finite); expected "
+            f"{expected[index]:.10g}")
+    same_nonfinite = ~np.isfinite(expected) & (got == expected)
+    excess = np.where(same_nonfinite, 0.0,
+                      np.abs(got - expected) - (atol + rtol * np.abs(expected)))
+    excess = np.nan_to_num(excess, nan=np.inf)
+    if excess.size and excess.max() > 0:
+        index = np.unravel_index(int(np.argmax(excess)), excess.shape)
+        index = tuple(int(i) for i in index)
+        rel = float(relative_error(got[index], expected[index]))
+        count = int((excess > 0).sum())
+        raise AssertionError(
+            f"{name}: {count} of {excess.size} entries differ; worst at {_fmt_index(index)}: "
+            f"expected {expected[index]:.10g}, got {got[index]:.10g} (relative error "
+            f"{rel:.2e}, tolerance rtol={rtol:g}, atol={atol:g})")
+
+
+def _fmt_index(index: tuple[int, ...]) -> str:
+    return "[" + ", ".join(map(str, index)) + "]" if index else "(scalar)"

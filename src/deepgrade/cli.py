@@ -1,0 +1,82 @@
+"""The ``deepgrade`` command: a thin click layer over each subcommand's ``main``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from deepgrade.errors import UserError
+from deepgrade.project import find_root, resolve_homeworks
+
+
+def _venv_on_path() -> None:
+    # Kernels (nbclient's for the solutions) are found on PATH: make it this environment's.
+    bin_dir = str(Path(sys.executable).parent)
+    if not os.environ.get("PATH", "").startswith(bin_dir):
+        os.environ["PATH"] = f"{bin_dir}:{os.environ.get('PATH', '')}"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """Build, grade and validate autograded deep-learning homeworks."""
+    _venv_on_path()
+
+
+@cli.command()
+@click.argument("homeworks", nargs=-1)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write student/, autograder/, solutions/ under this folder instead of the repo.")
+@click.option("--no-execute", is_flag=True, help="Do not execute the solution notebook.")
+def build(homeworks: tuple[str, ...], out: Path | None, no_execute: bool) -> None:
+    """Build HOMEWORKS (all by default) from assignments/<hw>/<hw>.ipynb."""
+    from deepgrade.build import build_homework
+
+    for hw in resolve_homeworks(find_root(), homeworks):
+        build_homework(hw, out, execute=not no_execute)
+
+
+@cli.command()
+@click.argument("homework")
+@click.argument("submissions", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("grading-out"), show_default=True,
+              help="Write <out>/<submission>/results.json here.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Grade this many submissions at a time.")
+def grade(homework: str, submissions: tuple[Path, ...], out: Path, jobs: int) -> None:
+    """Grade SUBMISSIONS (notebooks or folders of them) for HOMEWORK."""
+    from deepgrade.grade import main
+
+    [hw] = resolve_homeworks(find_root(), [homework])
+    main(hw, submissions, out, jobs)
+
+
+@cli.command()
+@click.argument("homeworks", nargs=-1)
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=2, show_default=True)
+def validate(homeworks: tuple[str, ...], jobs: int) -> None:
+    """Check that the hidden tests of HOMEWORKS tell right from wrong (mutants, alternates)."""
+    from deepgrade.validate import main
+
+    if not main(resolve_homeworks(find_root(), homeworks), jobs=jobs):
+        sys.exit(1)
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=False)
+    except UserError as exc:
+        click.echo(f"deepgrade: error: {exc}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("deepgrade: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("deepgrade: interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,24 @@
+"""Errors meant for people: one line, what was wrong, where, and what to do."""
+
+
+class UserError(Exception):
+    """A mistake in the user's input (homework name, path, notebook).
+
+    The CLI prints ``deepgrade: error: <message>`` and exits with status 2, without a traceback.
+    """
+
+
+class BuildError(UserError):
+    """A master notebook cannot be built; the message names homework, question and cell."""
+
+    def __init__(self, hw: str, message: str, *, question: str | None = None,
+                 cell: int | None = None, fix: str | None = None) -> None:
+        where = [hw]
+        if question:
+            where.append(f"question '{question}'")
+        if cell is not None:
+            where.append(f"cell {cell}")
+        text = f"{', '.join(where)}: {message}"
+        if fix:
+            text += f"; {fix}"
+        super().__init__(text)

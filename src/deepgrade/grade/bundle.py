@@ -1,0 +1,98 @@
+"""The autograder bundle as the grader reads it: tests, per-homework settings, support files."""
+
+from __future__ import annotations
+
+import ast
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from otter.test_files.ok_test import OKTestFile
+
+from deepgrade.errors import UserError
+from deepgrade.project import Budgets
+
+CONFIG_NAME = "deepgrade.json"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    code: str  # doctest-formatted test source (">>> ...")
+    hidden: bool
+    points: float
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str
+    cases: list[Case]
+    all_or_nothing: bool = False
+
+    @property
+    def max_score(self) -> float:
+        return float(sum(c.points for c in self.cases))
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything the grader needs for one homework, independent of where it was unpacked."""
+
+    homework: str
+    questions: list[Question]
+    budgets: Budgets
+    hidden_visibility: str = "visible"
+    support_files: dict[str, bytes] = field(default_factory=dict)
+
+    @classmethod
+    def from_files(cls, files: dict[str, bytes], origin: str) -> Bundle:
+        """Build from the bundle's files, keyed by their path inside the bundle."""
+        if CONFIG_NAME not in files:
+            raise UserError(f"{origin} is not a deepgrade autograder bundle (no {CONFIG_NAME}); "
+                            "rebuild it with `deepgrade build`")
+        config = json.loads(files[CONFIG_NAME])
+        questions = []
+        for name in config["questions"]:
+            path = f"tests/{name}.py"
+            if path not in files:
+                raise UserError(f"{origin}: the bundle has no {path}; rebuild it")
+            questions.append(parse_test_file(files[path].decode(), path))
+        budgets = Budgets(**{k: v for k, v in config.get("budgets", {}).items()
+                             if k != "question_test_seconds"},
+                          question_test_seconds=config.get("budgets", {}).get(
+                              "question_test_seconds", {}))
+        support = {p.removeprefix("files/"): data for p, data in files.items()
+                   if p.startswith("files/") and not p.endswith("/")}
+        return cls(config["homework"], questions, budgets,
+                   config.get("hidden_visibility", "visible"), support)
+
+    @classmethod
+    def load(cls, path: Path) -> Bundle:
+        """Read a bundle from its zip or from a folder it was unpacked in (Gradescope's source/)."""
+        if path.is_dir():
+            files = {p.relative_to(path).as_posix(): p.read_bytes()
+                     for p in path.rglob("*") if p.is_file()}
+        elif zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as zf:
+                files = {n: zf.read(n) for n in zf.namelist() if not n.endswith("/")}
+        else:
+            raise UserError(f"{path} is neither an autograder zip nor a folder")
+        return cls.from_files(files, str(path))
+
+
+def parse_test_file(text: str, path: str) -> Question:
+    """Parse an OK-format test file (``test = {...}``) without executing it."""
+    tree = ast.parse(text, filename=path)
+    spec: dict[str, Any] | None = None
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "test" for t in node.targets):
+            spec = ast.literal_eval(node.value)
+    if spec is None:
+        raise UserError(f"{path} has no `test = {{...}}` definition")
+    parsed = OKTestFile.from_spec(spec, path=path)  # otter's own point resolution
+    cases = [Case(tc.name, tc.body, bool(tc.hidden), float(tc.points))
+             for tc in parsed.test_cases]
+    return Question(parsed.name, cases, bool(parsed.all_or_nothing))

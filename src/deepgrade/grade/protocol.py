@@ -1,0 +1,170 @@
+"""The wire format between the grader and the student's kernel: framed JSON, data only.
+
+A message is an 8-byte big-endian length and a UTF-8 JSON document. Values are JSON scalars,
+lists and string-keyed dicts, plus tagged objects:
+
+- ``{"__nd__": dtype, "shape": [...], "data": base64}``: a numeric NumPy array (``"torch": true``
+  when the receiver should rebuild a torch tensor);
+- ``{"__tuple__": [...]}``, ``{"__dict__": [[key, value], ...]}`` (non-string keys);
+- ``{"__handle__": id, "type": name, "callable": bool}``: an object that stays in the kernel;
+- ``{"__fn__": source, "name": name}``: a function the grader hands to student code as source.
+
+Decoding never unpickles and never evaluates anything: a hostile peer can only send data.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import select
+import struct
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+MAX_DEPTH = 40
+# Numeric dtypes only: an object or structured dtype could smuggle references.
+ALLOWED_DTYPES = frozenset(
+    ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+     "float16", "float32", "float64", "complex64", "complex128"]
+)
+_HEADER = struct.Struct(">Q")
+
+
+class ProtocolError(Exception):
+    """The peer sent something that is not a valid message."""
+
+
+class PeerClosed(ProtocolError):
+    """The peer closed its end (for the kernel: it died)."""
+
+
+def write_message(fd: int, message: Any) -> None:
+    """Send one JSON-able message on file descriptor ``fd``."""
+    payload = json.dumps(message, separators=(",", ":"), allow_nan=True).encode()
+    data = _HEADER.pack(len(payload)) + payload
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+class PeerTimeout(ProtocolError):
+    """The peer did not answer before the deadline."""
+
+
+def read_exactly(fd: int, n: int, deadline: float | None = None) -> bytes:
+    """Read ``n`` bytes; with a ``time.monotonic()`` deadline, raise PeerTimeout past it."""
+    chunks = []
+    while n:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise PeerTimeout("no answer before the deadline")
+        chunk = os.read(fd, min(n, 1 << 20))
+        if not chunk:
+            raise PeerClosed("the other side closed the channel")
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_message(fd: int, deadline: float | None = None) -> Any:
+    """Read one message from ``fd``. Raises PeerClosed at end of file, PeerTimeout past deadline."""
+    (size,) = _HEADER.unpack(read_exactly(fd, _HEADER.size, deadline))
+    if size > MAX_MESSAGE_BYTES:
+        raise ProtocolError(f"message of {size} bytes exceeds the {MAX_MESSAGE_BYTES}-byte limit")
+    try:
+        return json.loads(read_exactly(fd, size, deadline))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProtocolError(f"malformed message: {exc}") from None
+
+
+def encode_array(array: np.ndarray, *, torch: bool = False) -> dict[str, Any]:
+    """Tag a numeric array (any shape) as data."""
+    array = np.ascontiguousarray(array)
+    out = {"__nd__": array.dtype.name, "shape": list(array.shape),
+           "data": base64.b64encode(array.tobytes()).decode("ascii")}
+    if torch:
+        out["torch"] = True
+    return out
+
+
+def decode_array(obj: dict[str, Any]) -> np.ndarray:
+    """Rebuild a tagged array, checking dtype, shape and byte count; returns a writable copy."""
+    dtype, shape, data = obj.get("__nd__"), obj.get("shape"), obj.get("data")
+    if dtype not in ALLOWED_DTYPES:
+        raise ProtocolError(f"array dtype {dtype!r} is not allowed")
+    if not (isinstance(shape, list) and all(type(s) is int and s >= 0 for s in shape)):
+        raise ProtocolError("array shape must be a list of non-negative ints")
+    if not isinstance(data, str):
+        raise ProtocolError("array data must be base64 text")
+    raw = base64.b64decode(data, validate=True)
+    dt = np.dtype(dtype)
+    if len(raw) != int(np.prod(shape, dtype=np.int64)) * dt.itemsize:
+        raise ProtocolError("array data does not match its shape")
+    return np.frombuffer(raw, dtype=dt).reshape(shape).copy()
+
+
+def decode(obj: Any, *, on_handle: Callable[[dict[str, Any]], Any],
+           on_function: Callable[[dict[str, Any]], Any] | None = None,
+           on_array: Callable[[np.ndarray, bool], Any] | None = None, depth: int = 0) -> Any:
+    """Strictly turn a received JSON value back into Python data.
+
+    ``on_handle`` builds the receiver's view of an object that stayed on the other side;
+    ``on_function`` (kernel side only) builds a function from grader-supplied source;
+    ``on_array(array, is_torch)`` may turn arrays into tensors (kernel side).
+    """
+    if depth > MAX_DEPTH:
+        raise ProtocolError("value nested too deeply")
+    if obj is None or type(obj) in (bool, int, float, str):
+        return obj
+    kw = dict(on_handle=on_handle, on_function=on_function, on_array=on_array, depth=depth + 1)
+    if type(obj) is list:
+        return [decode(v, **kw) for v in obj]
+    if type(obj) is not dict:
+        raise ProtocolError(f"unexpected JSON value of type {type(obj).__name__}")
+    if "__nd__" in obj:
+        array = decode_array(obj)
+        return on_array(array, bool(obj.get("torch"))) if on_array else array
+    if "__tuple__" in obj:
+        items = obj["__tuple__"]
+        if type(items) is not list:
+            raise ProtocolError("tuple payload must be a list")
+        return tuple(decode(v, **kw) for v in items)
+    if "__dict__" in obj:
+        pairs = obj["__dict__"]
+        if type(pairs) is not list or not all(type(p) is list and len(p) == 2 for p in pairs):
+            raise ProtocolError("dict payload must be a list of pairs")
+        result = {}
+        for k, v in pairs:
+            key = decode(k, **kw)
+            try:
+                hash(key)
+            except TypeError:
+                raise ProtocolError("dict key is not hashable") from None
+            result[key] = decode(v, **kw)
+        return result
+    if "__handle__" in obj:
+        if type(obj["__handle__"]) is not int:
+            raise ProtocolError("handle id must be an int")
+        return on_handle(obj)
+    if "__fn__" in obj:
+        if on_function is None:
+            raise ProtocolError("functions may only be sent to the kernel")
+        return on_function(obj)
+    if any(k.startswith("__") for k in obj):
+        raise ProtocolError(f"unknown tag in {sorted(obj)[:3]}")
+    return {k: decode(v, **kw) for k, v in obj.items()}
+
+
+def describe(value: Any, limit: int = 80) -> str:
+    """A short, safe description of a received value for failure messages."""
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape} and dtype {value.dtype}"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,80 @@
+"""Gradescope's results.json, and the short table printed for people."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from deepgrade.grade.runner import Report
+
+
+def _round(x: float) -> float:
+    return round(x, 4)
+
+
+def question_output(q) -> str:
+    lines = []
+    for i, result in enumerate(q.cases, start=1):
+        kind = "hidden" if result.case.hidden else "public"
+        status = "passed" if result.passed else "failed"
+        line = f"{kind} test {i}: {status}"
+        if not result.passed and result.message:
+            line += f": {result.message}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def notebook_output(report: Report) -> str:
+    lines = [f"{report.homework}: {_round(report.score)} / {_round(report.max_score)}"]
+    lines += [f"Note: {n}" for n in report.notes]
+    for cell in report.cells:
+        if not cell.ok:
+            lines.append(f"Cell {cell.index} {cell.message}")
+    if report.layers:
+        lines.append(f"Sandbox layers: {', '.join(report.layers)}")
+    return "\n".join(lines)
+
+
+def to_gradescope(report: Report, hidden_visibility: str = "visible") -> dict[str, Any]:
+    """Gradescope's documented schema: a total score, a top-level output, one test per question."""
+    tests = []
+    for number, q in enumerate(report.questions, start=1):
+        has_hidden = any(c.case.hidden for c in q.cases)
+        tests.append({
+            "name": q.name,
+            "number": str(number),
+            "score": _round(q.score),
+            "max_score": _round(q.max_score),
+            "status": "passed" if q.score >= q.max_score else "failed",
+            "output": question_output(q),
+            "visibility": hidden_visibility if has_hidden else "visible",
+        })
+    return {
+        "score": _round(report.score),
+        "execution_time": round(report.seconds, 2),
+        "output": notebook_output(report),
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+
+
+def write_results(report: Report, path: Path, hidden_visibility: str = "visible") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(to_gradescope(report, hidden_visibility), indent=2) + "\n")
+
+
+def format_table(reports: list[Report]) -> str:
+    """One row per submission, one column per question."""
+    if not reports:
+        return "(no submissions)"
+    names = [q.name for q in reports[0].questions]
+    header = ["submission", *names, "total"]
+    rows = [header]
+    for r in reports:
+        scores = {q.name: f"{q.score:g}/{q.max_score:g}" for q in r.questions}
+        rows.append([r.submission, *[scores.get(n, "-") for n in names],
+                     f"{r.score:g}/{r.max_score:g}"])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows)

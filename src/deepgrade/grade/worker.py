@@ -1,0 +1,186 @@
+"""The student's side of grading: runs notebook cells and answers the grader's requests.
+
+This process is untrusted once the first student cell has run: everything it sends back is
+treated by the grader as the student's answer and nothing more. It is started by
+``deepgrade.grade.kernel`` as ``python -m deepgrade.grade.worker IN_FD OUT_FD``.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import traceback
+from typing import Any
+
+import numpy as np
+
+from deepgrade.grade import protocol
+
+MAX_ITEMS = 1_000_000  # longest list/dict sent back as data; longer ones stay handles
+
+
+class Worker:
+    """Executes cells in an IPython shell and serves get/call/getattr requests on its namespace."""
+
+    def __init__(self) -> None:
+        from IPython.core.interactiveshell import InteractiveShell
+
+        self.shell = InteractiveShell.instance(colors="nocolor")
+        self.handles: dict[int, Any] = {}
+
+    # -- encoding what goes back --------------------------------------------------------------
+    def encode(self, obj: Any, depth: int = 0) -> Any:
+        if obj is None or type(obj) in (bool, str, int, float):
+            return obj
+        if isinstance(obj, np.generic) and obj.dtype.name in protocol.ALLOWED_DTYPES:
+            return obj.item() if obj.dtype.kind in "biuf" else protocol.encode_array(np.asarray(obj))
+        if isinstance(obj, np.ndarray) and obj.dtype.name in protocol.ALLOWED_DTYPES:
+            return protocol.encode_array(obj)
+        torch = sys.modules.get("torch")
+        if torch is not None and isinstance(obj, torch.Tensor):
+            tensor = obj.detach().cpu()
+            if tensor.dtype == torch.bfloat16:
+                tensor = tensor.float()
+            return protocol.encode_array(tensor.numpy())
+        if depth < protocol.MAX_DEPTH - 2:
+            if isinstance(obj, (list, tuple)) and len(obj) <= MAX_ITEMS:
+                items = [self.encode(v, depth + 1) for v in obj]
+                return {"__tuple__": items} if isinstance(obj, tuple) else items
+            if isinstance(obj, dict) and len(obj) <= MAX_ITEMS:
+                if all(type(k) is str and not k.startswith("__") for k in obj):
+                    return {k: self.encode(v, depth + 1) for k, v in obj.items()}
+                return {"__dict__": [[self.encode(k, depth + 1), self.encode(v, depth + 1)]
+                                     for k, v in obj.items()]}
+        if isinstance(obj, (int, float)) and not isinstance(obj, bool):
+            # A subclass (maybe with lying comparisons) is sent as the plain number it converts to.
+            return int(obj) if isinstance(obj, int) else float(obj)
+        return self.handle(obj)
+
+    def handle(self, obj: Any) -> dict[str, Any]:
+        key = id(obj)
+        self.handles[key] = obj  # keeps it alive for later requests
+        return {"__handle__": key, "type": type(obj).__name__, "callable": callable(obj)}
+
+    # -- decoding what comes in ---------------------------------------------------------------
+    def decode(self, value: Any) -> Any:
+        return protocol.decode(value, on_handle=self._lookup, on_function=self._define,
+                               on_array=self._array)
+
+    def _lookup(self, obj: dict[str, Any]) -> Any:
+        try:
+            return self.handles[obj["__handle__"]]
+        except KeyError:
+            raise protocol.ProtocolError("unknown handle") from None
+
+    def _define(self, obj: dict[str, Any]) -> Any:
+        # A function written by the test author (a loss, a gradient oracle), sent as source
+        # with the test data it reads.
+        namespace: dict[str, Any] = {"np": np, "numpy": np, "math": math}
+        if "torch" in obj["__fn__"]:
+            import torch
+
+            namespace["torch"] = torch
+        env = obj.get("env", {})
+        if type(env) is not dict:
+            raise protocol.ProtocolError("function environment must be a dict")
+        namespace.update({k: self.decode(v) for k, v in env.items()})
+        exec(compile(obj["__fn__"], "<test function>", "exec"), namespace)
+        return namespace[obj["name"]]
+
+    @staticmethod
+    def _array(array: np.ndarray, is_torch: bool) -> Any:
+        if is_torch:
+            import torch
+
+            return torch.from_numpy(array)
+        return array
+
+    # -- operations ---------------------------------------------------------------------------
+    def op_run_cell(self, msg: dict[str, Any]) -> dict[str, Any]:
+        result = self.shell.run_cell(msg["source"], store_history=True)
+        error = result.error_before_exec or result.error_in_exec
+        if error is None:
+            return {"ok": True}
+        return {"ok": False, "error": describe_exception(error), "line": cell_line(error)}
+
+    def op_get(self, msg: dict[str, Any]) -> dict[str, Any]:
+        name = msg["name"]
+        if name not in self.shell.user_ns:
+            return {"missing": True}
+        return {"value": self.encode(self.shell.user_ns[name])}
+
+    def op_call(self, msg: dict[str, Any]) -> dict[str, Any]:
+        target = self._lookup({"__handle__": msg["target"]})
+        args = self.decode(msg.get("args", []))
+        kwargs = self.decode(msg.get("kwargs", {}))
+        return {"value": self.encode(target(*args, **kwargs))}
+
+    def op_getattr(self, msg: dict[str, Any]) -> dict[str, Any]:
+        target = self._lookup({"__handle__": msg["target"]})
+        return {"value": self.encode(getattr(target, msg["name"]))}
+
+    def op_getitem(self, msg: dict[str, Any]) -> dict[str, Any]:
+        target = self._lookup({"__handle__": msg["target"]})
+        return {"value": self.encode(target[self.decode(msg["key"])])}
+
+    def op_len(self, msg: dict[str, Any]) -> dict[str, Any]:
+        return {"value": int(len(self._lookup({"__handle__": msg["target"]})))}
+
+    def op_list(self, msg: dict[str, Any]) -> dict[str, Any]:
+        target = self._lookup({"__handle__": msg["target"]})
+        items = []
+        for item in target:
+            items.append(self.encode(item))
+            if len(items) > MAX_ITEMS:
+                raise ValueError("iterable too long")
+        return {"value": items}
+
+    def serve(self, fd_in: int, fd_out: int) -> None:
+        ops = {"run_cell": self.op_run_cell, "get": self.op_get, "call": self.op_call,
+               "getattr": self.op_getattr, "getitem": self.op_getitem, "len": self.op_len,
+               "list": self.op_list}
+        protocol.write_message(fd_out, {"ready": True})
+        while True:
+            try:
+                msg = protocol.read_message(fd_in)
+            except protocol.PeerClosed:
+                return
+            try:
+                reply = ops[msg["op"]](msg)
+            except BaseException as exc:  # the student's error, reported as data
+                reply = {"error": describe_exception(exc)}
+            try:
+                protocol.write_message(fd_out, reply)
+            except (TypeError, ValueError) as exc:  # e.g. an unencodable float subclass
+                protocol.write_message(fd_out, {"error": describe_exception(exc)})
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``Type: message`` on one line, at most 300 characters."""
+    try:
+        text = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    except Exception:  # a student exception whose __str__ itself raises
+        text = type(exc).__name__
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def cell_line(exc: BaseException) -> int | None:
+    """Line number inside the failing cell, when the traceback reaches it."""
+    if isinstance(exc, SyntaxError):
+        return exc.lineno
+    line = None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        name = frame.f_code.co_filename
+        if "ipython-input" in name or name.startswith("<ipython"):
+            line = lineno
+    return line
+
+
+def main(argv: list[str]) -> None:
+    fd_in, fd_out = int(argv[0]), int(argv[1])
+    Worker().serve(fd_in, fd_out)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,127 @@
+"""``deepgrade validate``: do the hidden tests tell right from wrong?
+
+For each homework: the reference solution and every alternate must score full marks, every
+mutant must lose points on the question it names, the student template must score zero, and a
+second grading of the reference must give the same result.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from deepgrade.errors import UserError
+from deepgrade.grade import bundle_for
+from deepgrade.grade.batch import grade_many
+from deepgrade.grade.results import to_gradescope
+from deepgrade.grade.runner import Report
+from deepgrade.project import Homework
+from deepgrade.validate.variants import Variant, read_variants, splice
+
+
+@dataclass
+class Verdict:
+    homework: str
+    problems: list[str] = field(default_factory=list)
+    rows: list[tuple[str, str, str]] = field(default_factory=list)  # question, caught, passed
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _lost_points(report: Report, question: str) -> bool:
+    q = report.by_name().get(question)
+    return q is not None and q.score < q.max_score
+
+
+def reference_notebook(hw: Homework) -> Path:
+    path = hw.out("solutions") / f"{hw.name}-solutions.ipynb"
+    if not path.is_file():
+        raise UserError(f"{hw.name}: no reference solution at {path}; run `deepgrade build "
+                        f"{hw.name}` first")
+    return path
+
+
+def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
+    bundle = bundle_for(hw)
+    questions = [q.name for q in bundle.questions]
+    mutants = read_variants(hw.folder / "mutants", "mutant")
+    alternates = read_variants(hw.folder / "alternates", "alternate")
+    verdict = Verdict(hw.name)
+    for v in [*mutants, *alternates]:
+        unknown = [q for q in v.questions if q not in questions]
+        if unknown:
+            raise UserError(f"{v.path}: unknown question {unknown[0]!r}; expected one of "
+                            f"{', '.join(questions)}")
+    reference = nbformat.read(reference_notebook(hw), as_version=4)
+    with tempfile.TemporaryDirectory(prefix=f"deepgrade-validate-{hw.name}-") as tmp:
+        paths: list[Path] = []
+        for label in ("reference", "reference-again"):
+            paths.append(Path(tmp) / f"{label}.ipynb")
+            nbformat.write(reference, paths[-1])
+        paths.append(hw.out("student") / f"{hw.name}.ipynb")
+        variants: list[Variant] = [*mutants, *alternates]
+        for v in variants:
+            paths.append(Path(tmp) / f"{v.kind}-{v.name}.ipynb")
+            nbformat.write(splice(reference, v), paths[-1])
+        print(f"{hw.name}: grading the reference, the student template, {len(mutants)} mutants "
+              f"and {len(alternates)} alternates", file=sys.stderr, flush=True)
+        reports = grade_many(bundle, paths, jobs=jobs, progress=sys.stderr.isatty())
+    first, again, template, rest = reports[0], reports[1], reports[2], reports[3:]
+    if first.score < first.max_score:
+        lost = [f"{q.name} ({q.score:g}/{q.max_score:g}: "
+                f"{next((c.message for c in q.cases if not c.passed), '')})"
+                for q in first.questions if q.score < q.max_score]
+        cells = [f"cell {c.index} {c.message}" for c in first.cells if not c.ok]
+        verdict.problems.append(f"the reference loses points on {'; '.join(lost)}"
+                                + (f" [{'; '.join(cells)}]" if cells else ""))
+    if _strip_time(to_gradescope(first)) != _strip_time(to_gradescope(again)):
+        verdict.problems.append("grading the reference twice gave different results")
+    if template.score != 0:
+        earned = [q.name for q in template.questions if q.score > 0]
+        verdict.problems.append(f"the unmodified student notebook earns points on {earned}")
+    by_variant = dict(zip(variants, rest))
+    for question in questions:
+        qm = [v for v in mutants if question in v.questions]
+        qa = [v for v in alternates if question in v.questions]
+        caught = [v for v in qm if _lost_points(by_variant[v], question)]
+        passed = [v for v in qa if by_variant[v].score >= by_variant[v].max_score]
+        verdict.rows.append((question, f"{len(caught)}/{len(qm)}", f"{len(passed)}/{len(qa)}"))
+        for v in qm:
+            if v not in caught:
+                verdict.problems.append(f"mutant {v.name} ({v.description}) is not caught by "
+                                        f"the tests of '{question}'")
+        for v in qa:
+            if v not in passed:
+                r = by_variant[v]
+                lost = [f"{q.name}: {next((c.message for c in q.cases if not c.passed), '')}"
+                        for q in r.questions if q.score < q.max_score]
+                verdict.problems.append(f"alternate {v.name} loses points ({'; '.join(lost)})")
+    return verdict
+
+
+def _strip_time(results: dict) -> dict:
+    return {k: v for k, v in results.items() if k != "execution_time"}
+
+
+def format_verdict(verdict: Verdict) -> str:
+    rows = [("question", "mutants caught", "alternates passed"), *verdict.rows]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    lines = [f"{verdict.homework}: {'OK' if verdict.ok else 'FAILED'}"]
+    lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines += [f"  problem: {p}" for p in verdict.problems]
+    return "\n".join(lines)
+
+
+def main(homeworks: list[Homework], jobs: int = 2) -> bool:
+    ok = True
+    for hw in homeworks:
+        verdict = validate_homework(hw, jobs=jobs)
+        print(format_verdict(verdict), flush=True)
+        ok &= verdict.ok
+    return ok

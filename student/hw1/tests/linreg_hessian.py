@@ -1,0 +1,14 @@
+OK_FORMAT = True
+
+test = {   'name': 'linreg_hessian',
+    'points': 4,
+    'suites': [   {   'cases': [   {   'code': '>>> H = linreg_hessian(np.array([0.0, 1.0]))\n'
+                                               '>>> assert np.shape(H) == (2, 2)\n'
+                                               ">>> assert np.allclose(H, np.transpose(H)), 'a Hessian of a smooth function is symmetric'\n",
+                                       'hidden': False,
+                                       'locked': False,
+                                       'points': 1}],
+                      'scored': True,
+                      'setup': '',
+                      'teardown': '',
+                      'type': 'doctest'}]}

@@ -1,0 +1,15 @@
+OK_FORMAT = True
+
+test = {   'name': 'log_softmax',
+    'points': 4,
+    'suites': [   {   'cases': [   {'code': '>>> out = log_softmax(np.array([0.0, 0.0]))\n>>> assert np.allclose(out, np.log([0.5, 0.5]))\n', 'hidden': False, 'locked': False, 'points': 0.5},
+                                   {   'code': '>>> out = log_softmax(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]))\n'
+                                               '>>> assert np.shape(out) == (2, 3)\n'
+                                               ">>> assert np.all(np.isfinite(out)), 'log-probabilities must be finite'\n",
+                                       'hidden': False,
+                                       'locked': False,
+                                       'points': 0.5}],
+                      'scored': True,
+                      'setup': '',
+                      'teardown': '',
+                      'type': 'doctest'}]}

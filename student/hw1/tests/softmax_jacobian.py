@@ -1,0 +1,17 @@
+OK_FORMAT = True
+
+test = {   'name': 'softmax_jacobian',
+    'points': 4,
+    'suites': [   {   'cases': [   {   'code': ">>> J = softmax_jacobian(np.zeros(3))\n>>> assert np.shape(J) == (3, 3), 'the Jacobian of a (3,) input is (3, 3)'\n",
+                                       'hidden': False,
+                                       'locked': False,
+                                       'points': 0.5},
+                                   {   'code': '>>> J = softmax_jacobian(np.array([0.5, -1.0, 2.0, 0.0]))\n'
+                                               ">>> assert np.allclose(np.sum(J, axis=0), 0.0), 'softmax outputs always sum to 1, so each column of J sums to 0'\n",
+                                       'hidden': False,
+                                       'locked': False,
+                                       'points': 0.5}],
+                      'scored': True,
+                      'setup': '',
+                      'teardown': '',
+                      'type': 'doctest'}]}
