@@ -1,9 +1,15 @@
-"""The student's kernel as the grader sees it: a sandboxed worker process and a data channel."""
+"""The student's kernel as the grader sees it: a sandboxed worker and its data channel.
+
+Kernels are forked by a zygote (zygote.py), one per grader process, started on first use.
+"""
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -11,11 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 from deepgrade.grade import protocol, sandbox
 
-STARTUP_SECONDS = 60.0
+STARTUP_SECONDS = 120.0
+PR_SET_PDEATHSIG = 1
 
 
 class KernelFault(Exception):
@@ -30,49 +35,100 @@ class KernelDied(KernelFault):
     pass
 
 
+class Zygote:
+    """The grader's handle on its zygote process (a SOCK_SEQPACKET control socket)."""
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        import deepgrade
+
+        env = sandbox.kernel_env(Path("/tmp"))
+        env["PYTHONPATH"] = str(Path(deepgrade.__file__).parent.parent)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "deepgrade.grade.zygote", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),), env=env, cwd="/", stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            preexec_fn=lambda: sandbox.prctl(PR_SET_PDEATHSIG, signal.SIGKILL),
+        )
+        theirs.close()
+        self.sock = ours
+        self.sock.settimeout(STARTUP_SECONDS)
+        try:
+            ready = json.loads(self.sock.recv(1 << 16) or b"{}")
+        except (OSError, ValueError):
+            ready = {}
+        if not ready.get("ready"):
+            self.close()
+            raise KernelDied("the kernel launcher did not start")
+        self.sock.settimeout(60)
+
+    def request(self, message: dict[str, Any], fds: tuple[int, ...] = ()) -> dict[str, Any]:
+        socket.send_fds(self.sock, [json.dumps(message).encode()], list(fds))
+        return json.loads(self.sock.recv(1 << 16))
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def close(self) -> None:
+        self.sock.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+_zygote: Zygote | None = None
+
+
+def zygote() -> Zygote:
+    """This grader process's zygote, started (or restarted) on demand."""
+    global _zygote
+    if _zygote is None or not _zygote.alive():
+        _zygote = Zygote()
+        atexit.register(_zygote.close)
+    return _zygote
+
+
 @dataclass
 class Kernel:
-    """One worker process; ``request`` sends an op and waits for its reply until a deadline."""
+    """One worker; ``request`` sends an op and waits for its reply until a deadline."""
 
     workdir: Path
     memory_mb: int
-    process: subprocess.Popen | None = None
+    cpu_seconds: int = 3600
+    pid: int | None = None
+    uid: int | None = None
     layers: list[str] = field(default_factory=list)
     _to_kernel: int = -1
     _from_kernel: int = -1
-    _known_children: set[int] = field(default_factory=set)
 
     def start(self) -> None:
-        sandbox.become_subreaper()
-        self._known_children = {c.pid for c in psutil.Process().children()}
+        plan = sandbox.plan(self.workdir, self.memory_mb, self.cpu_seconds)
+        self.uid = plan.uid
         grader_read, kernel_write = os.pipe()
         kernel_read, grader_write = os.pipe()
-        spec = sandbox.prepare(self.workdir, memory_mb=self.memory_mb)
-        self.layers = spec.layers
         try:
-            self.process = subprocess.Popen(
-                spec.wrap([sys.executable, "-m", "deepgrade.grade.worker",
-                           str(kernel_read), str(kernel_write)]),
-                pass_fds=(kernel_read, kernel_write), cwd=self.workdir, env=spec.env,
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                start_new_session=True, preexec_fn=spec.preexec,
-            )
+            reply = zygote().request({"op": "spawn", "plan": plan.to_dict()},
+                                     (kernel_read, kernel_write))
         finally:
             os.close(kernel_read)
             os.close(kernel_write)
+        self.pid = reply.get("pid")
         self._to_kernel, self._from_kernel = grader_write, grader_read
         try:
-            reply = protocol.read_message(self._from_kernel, time.monotonic() + STARTUP_SECONDS)
+            ready = protocol.read_message(self._from_kernel, time.monotonic() + STARTUP_SECONDS)
         except protocol.ProtocolError as exc:
             self.stop()
             raise KernelDied(f"the Python kernel did not start ({exc})") from None
-        if reply != {"ready": True}:
+        if not (isinstance(ready, dict) and ready.get("ready")):
             self.stop()
             raise KernelDied("the Python kernel did not start")
+        self.layers = [str(x) for x in ready.get("layers", [])] + ["subreaper"]
 
     def request(self, message: dict[str, Any], deadline: float) -> dict[str, Any]:
         """Send ``message``; return the reply dict. Raises KernelTimeout or KernelDied."""
-        if self.process is None:
+        if self.pid is None:
             raise KernelDied("the kernel is not running")
         try:
             protocol.write_message(self._to_kernel, message)
@@ -88,71 +144,32 @@ class Kernel:
         return reply
 
     def _death_reason(self) -> str:
-        assert self.process is not None
-        try:
-            code = self.process.wait(timeout=2)
-        except subprocess.TimeoutExpired:
+        status = None
+        for _ in range(20):  # the zygote reaps it a moment after the channel closes
+            status = zygote().request({"op": "status", "pid": self.pid}).get("status")
+            if status is not None:
+                break
+            time.sleep(0.05)
+        if status is None:
             return "the kernel closed its channel to the grader"
-        if code < 0:
-            name = signal.Signals(-code).name
+        if status >= 128:
+            name = signal.Signals(status - 128).name
+            if name == "SIGXCPU":
+                return "the kernel used up its CPU-time limit"
             if name == "SIGKILL":
-                return "the kernel was killed (SIGKILL), most often for using too much memory"
+                return "the kernel was killed (SIGKILL)"
             return f"the kernel died from signal {name}"
-        return f"the kernel exited with status {code}"
+        return f"the kernel exited with status {status}"
 
     def stop(self) -> None:
         """Kill the worker and every process it started, then close the channel."""
-        if self.process is not None:
-            kill_tree(self.process.pid, spare=self._known_children)
+        if self.pid is not None:
             try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
+                zygote().request({"op": "kill", "pid": self.pid, "uid": self.uid})
+            except OSError:
                 pass
-            self.process = None
+            self.pid = None
         for fd in (self._to_kernel, self._from_kernel):
             if fd >= 0:
                 os.close(fd)
         self._to_kernel = self._from_kernel = -1
-
-
-def kill_tree(pid: int, spare: set[int] = frozenset()) -> None:
-    """SIGKILL ``pid``, its process group and all its descendants (found before killing).
-
-    The grader is a child subreaper (see sandbox.become_subreaper), so daemons that double-fork
-    are re-parented to us and still show up as our descendants.
-    """
-    victims: set[int] = {pid}
-    try:
-        parent = psutil.Process(pid)
-        victims.update(p.pid for p in parent.children(recursive=True))
-    except psutil.NoSuchProcess:
-        pass
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    for victim in victims:
-        try:
-            os.kill(victim, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-    reap_orphans(spare)
-
-
-def reap_orphans(spare: set[int] = frozenset()) -> None:
-    """Kill and reap processes re-parented to the grader (escaped daemons), sparing ``spare``.
-
-    ``spare`` holds the grader's own children from before the kernel started.
-    """
-    me = psutil.Process()
-    for _ in range(50):
-        children = [c for c in me.children() if c.pid not in spare]
-        children += [d for c in children for d in c.children(recursive=True)]
-        if not children:
-            return
-        for child in children:
-            try:
-                child.kill()
-            except psutil.NoSuchProcess:
-                pass
-        psutil.wait_procs(children, timeout=0.2)

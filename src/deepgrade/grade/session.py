@@ -60,7 +60,9 @@ class Session:
 
     def _start(self) -> None:
         assert self._workdir is not None
-        self.kernel = Kernel(self._workdir, memory_mb=self.budgets.memory_mb)
+        # CPU-time backstop: the wall-clock budgets are enforced by the grader itself.
+        cpu = int(self.budgets.notebook_seconds * 2 + 600)
+        self.kernel = Kernel(self._workdir, memory_mb=self.budgets.memory_mb, cpu_seconds=cpu)
         self.kernel.start()
         self.layers = self.kernel.layers
 

@@ -22,11 +22,12 @@ MAX_ITEMS = 1_000_000  # longest list/dict sent back as data; longer ones stay h
 class Worker:
     """Executes cells in an IPython shell and serves get/call/getattr requests on its namespace."""
 
-    def __init__(self) -> None:
+    def __init__(self, layers: list[str] | None = None) -> None:
         from IPython.core.interactiveshell import InteractiveShell
 
         self.shell = InteractiveShell.instance(colors="nocolor")
         self.handles: dict[int, Any] = {}
+        self.layers = layers or []
 
     # -- encoding what goes back --------------------------------------------------------------
     def encode(self, obj: Any, depth: int = 0) -> Any:
@@ -139,7 +140,7 @@ class Worker:
         ops = {"run_cell": self.op_run_cell, "get": self.op_get, "call": self.op_call,
                "getattr": self.op_getattr, "getitem": self.op_getitem, "len": self.op_len,
                "list": self.op_list}
-        protocol.write_message(fd_out, {"ready": True})
+        protocol.write_message(fd_out, {"ready": True, "layers": self.layers})
         while True:
             try:
                 msg = protocol.read_message(fd_in)

@@ -1,0 +1,160 @@
+"""A clean parent for kernels: imports the heavy libraries once, then forks one per submission.
+
+Starting Python and importing torch costs about 2 s; forking this process costs milliseconds.
+The zygote is started before any submission is read and never runs student code or holds test
+data: it only imports libraries, forks, and kills. Each forked child sandboxes itself
+(sandbox.py) and becomes a worker (worker.py).
+
+Control messages (framed JSON, protocol.py) arrive on a Unix socket from the grader; a "spawn"
+request carries the kernel's two pipe ends as passed file descriptors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sys
+from typing import Any
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # no thread pools before fork
+
+
+def preload() -> None:
+    """Import what kernels need before any student code exists (never after)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+    import numpy  # noqa: F401
+    import torch
+    from IPython.core.interactiveshell import InteractiveShell  # noqa: F401
+
+    torch.set_num_threads(1)
+
+    from deepgrade.grade import worker  # noqa: F401
+
+
+def become_kernel(plan: dict[str, Any], fd_in: int, fd_out: int) -> None:
+    """In the forked child: sandbox this process, then serve as a worker. Never returns."""
+    from deepgrade.grade import sandbox
+    from deepgrade.grade.worker import Worker
+
+    p = sandbox.SandboxPlan(**plan)
+    layers = ["session", "limits"]
+    try:
+        os.setsid()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        if p.uid is not None:
+            layers += sandbox.enter_namespaces(p)
+            root = sandbox.build_root(p)
+            pid = os.fork()  # the child is PID 1 of the new PID namespace
+            if pid:
+                os.close(fd_in), os.close(fd_out)
+                _, status = os.waitpid(pid, 0)
+                os._exit(os.waitstatus_to_exitcode(status) & 0xFF if os.WIFEXITED(status)
+                         else 128 + os.WTERMSIG(status))
+            sandbox.finish_in_namespace(root)
+        os.chdir(p.workdir)
+        os.environ.clear()
+        os.environ.update(p.env)
+        sandbox.apply_limits(p)
+        if p.uid is not None:
+            sandbox.drop_privileges(p.uid)
+            layers.insert(0, "user")
+        devnull = os.open("/dev/null", os.O_RDWR)
+        for std in (0, 1, 2):
+            os.dup2(devnull, std)
+        import random
+
+        import numpy as np
+
+        random.seed(0)  # a forked kernel must not share the zygote's random state by accident
+        np.random.seed(0)
+        Worker(layers=layers).serve(fd_in, fd_out)
+    except BaseException:  # noqa: BLE001 - nothing may escape into the zygote's loop
+        pass
+    os._exit(0)
+
+
+def reap() -> dict[int, int]:
+    """Collect exited children; returns {pid: exit code or 128 + signal}."""
+    done = {}
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return done
+        if pid == 0:
+            return done
+        done[pid] = (os.WEXITSTATUS(status) if os.WIFEXITED(status)
+                     else 128 + os.WTERMSIG(status))
+
+
+def kill_all(uid: int | None) -> None:
+    """Kill every kernel process: by uid when sandboxed, else every descendant of the zygote."""
+    import psutil
+
+    from deepgrade.grade import sandbox
+
+    if uid is not None:
+        sandbox.kill_uid(uid)
+    for _ in range(50):
+        children = psutil.Process().children(recursive=True)
+        if not children:
+            break
+        for child in children:
+            try:
+                child.kill()
+            except psutil.NoSuchProcess:
+                pass
+        psutil.wait_procs(children, timeout=0.5)
+
+
+def serve(sock: socket.socket) -> None:
+    from deepgrade.grade import sandbox
+
+    sandbox.become_subreaper()
+    statuses: dict[int, int] = {}
+    sock.send(json.dumps({"ready": True}).encode())
+    uid = None
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(sock, 1 << 20, 2)
+        except OSError:
+            data = b""
+        if not data:  # the grader is gone: take every kernel with us
+            kill_all(uid)
+            return
+        request = json.loads(data)
+        op = request.get("op")
+        statuses.update(reap())
+        if op == "spawn":
+            fd_in, fd_out = fds
+            uid = request["plan"].get("uid")
+            pid = os.fork()
+            if pid == 0:
+                sock.close()
+                become_kernel(request["plan"], fd_in, fd_out)
+            os.close(fd_in), os.close(fd_out)
+            reply: dict[str, Any] = {"pid": pid}
+        elif op == "kill":
+            kill_all(request.get("uid"))
+            statuses.update(reap())
+            reply = {"status": statuses.pop(request.get("pid"), None)}
+        elif op == "status":
+            reply = {"status": statuses.get(request.get("pid"))}
+        else:
+            reply = {"error": f"unknown op {op!r}"}
+        sock.send(json.dumps(reply).encode())
+
+
+def main(argv: list[str]) -> None:
+    sock = socket.socket(fileno=int(argv[0]))
+    preload()
+    serve(sock)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
