@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages deepgrade's homeworks need, or say which ones are missing.
 set -euo pipefail
-packages=()   # filled per homework as they need system data (see README)
+packages=(dataset-fashion-mnist)   # hw4: Fashion-MNIST IDX files under /usr/share/datasets
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -65,6 +65,26 @@ def validate(homeworks: tuple[str, ...], jobs: int) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("homeworks", nargs=-1)
+@click.option("--seeds", type=click.IntRange(1, 1000), default=None,
+              help="Use seeds 0..N-1 instead of the homework's SEEDS (for a quick look).")
+def calibrate(homeworks: tuple[str, ...], seeds: int | None) -> None:
+    """Train the reference of HOMEWORKS across seeds; write calibration.json/.md beside it."""
+    from deepgrade.calibrate import main
+
+    root = find_root()
+    names = homeworks or tuple(h for h in _names(root) if (root / "assignments" / h /
+                                                          "calibration.py").is_file())
+    main(resolve_homeworks(root, names), list(range(seeds)) if seeds else None)
+
+
+def _names(root: Path) -> list[str]:
+    from deepgrade.project import list_homeworks
+
+    return list_homeworks(root)
+
+
 def main() -> None:
     try:
         cli(standalone_mode=False)

@@ -49,6 +49,9 @@ def write_student(state: BuildState) -> None:
     nb = nbformat.read(state.assigned.student_notebook, as_version=4)
     write_notebook(normalize_notebook(nb, state.hw.name), out / f"{state.hw.name}.ipynb")
     shutil.copytree(state.assigned.student_tests, out / "tests")
+    for name, data in autograder.support_files(state.hw).items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
     state.written.append(out)
 
 

@@ -41,19 +41,26 @@ def bundle_files(hw: Homework, questions: list[str], tests_dir: Path) -> dict[st
     }
     files = {
         "run_autograder": (templates / "run_autograder").read_bytes(),
-        "setup.sh": (templates / "setup.sh").read_bytes(),
+        "setup.sh": (templates / "setup.sh").read_text().replace(
+            "@APT_PACKAGES@", " ".join(hw.settings.get("apt_packages", []))).encode(),
         "requirements.txt": requirements_text(hw.root).encode(),
         "deepgrade.json": (json.dumps(config, indent=2, sort_keys=True) + "\n").encode(),
     }
     for name in questions:
         files[f"tests/{name}.py"] = (tests_dir / f"{name}.py").read_bytes()
-    support = hw.folder / "files"
-    if support.is_dir():
-        for path in sorted(support.rglob("*")):
-            if path.is_file():
-                files[f"files/{path.relative_to(support).as_posix()}"] = path.read_bytes()
+    files.update({f"files/{name}": data for name, data in support_files(hw).items()})
     files.update(package_sources())
     return files
+
+
+def support_files(hw: Homework) -> dict[str, bytes]:
+    """``assignments/<hw>/files/``: shipped beside the student notebook and copied into the
+    grading kernel's working folder (symlinks are followed, so one source file can serve)."""
+    support = hw.folder / "files"
+    if not support.is_dir():
+        return {}
+    return {path.relative_to(support).as_posix(): path.read_bytes()
+            for path in sorted(support.rglob("*")) if path.is_file()}
 
 
 def requirements_text(root: Path) -> str:

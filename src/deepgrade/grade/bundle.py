@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import ast
 import json
+import textwrap
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from otter.test_files.ok_test import OKTestFile
 
 from deepgrade.errors import UserError
 from deepgrade.project import Budgets
@@ -92,7 +91,32 @@ def parse_test_file(text: str, path: str) -> Question:
             spec = ast.literal_eval(node.value)
     if spec is None:
         raise UserError(f"{path} has no `test = {{...}}` definition")
-    parsed = OKTestFile.from_spec(spec, path=path)  # otter's own point resolution
-    cases = [Case(tc.name, tc.body, bool(tc.hidden), float(tc.points))
-             for tc in parsed.test_cases]
-    return Question(parsed.name, cases, bool(parsed.all_or_nothing))
+    suites = spec.get("suites", [])
+    if len(suites) != 1 or suites[0].get("type", "doctest") != "doctest":
+        raise UserError(f"{path}: expected one doctest suite")
+    raw = suites[0]["cases"]
+    points = resolve_points(spec.get("points"), [c.get("points") for c in raw])
+    cases = [Case(c.get("name", f"{spec['name']} - {i + 1}"), textwrap.dedent(c["code"]),
+                  bool(c.get("hidden", True)), p) for i, (c, p) in enumerate(zip(raw, points))]
+    return Question(spec["name"], cases, bool(spec.get("all_or_nothing", False)))
+
+
+def resolve_points(total: float | list | None, given: list[float | None]) -> list[float]:
+    """Points per case, by otter's rules (otter.test_files.abstract_test): cases without points
+    share what the question's total leaves; with no total, unspecified cases share 1 point
+    only when nothing was specified, and are worth 0 otherwise."""
+    if isinstance(total, list):
+        if len(total) != len(given):
+            raise UserError("a test's points list does not match its number of cases")
+        return [float(p) for p in total]
+    fixed = sum(p for p in given if p is not None)
+    free = sum(1 for p in given if p is None)
+    if total is not None:
+        if fixed > total:
+            raise UserError("more points in a test's cases than the question is worth")
+        share = (total - fixed) / free if free else 0.0
+    elif fixed == 0:
+        share = 1 / free if free else 0.0
+    else:
+        share = 0.0
+    return [float(p) if p is not None else share for p in given]

@@ -110,6 +110,13 @@ class StudentNamespace(dict):
     def __init__(self, session: Session, trusted: dict[str, Any]) -> None:
         super().__init__(trusted)
         self._session = session
+        self._trusted = frozenset(trusted)
+
+    def run_cell(self, source: str) -> None:
+        """Run code in the student's kernel (used by calibration, never by hidden tests)."""
+        self._session.run_source(source)
+        for name in [k for k in self if k not in self._trusted]:
+            del self[name]  # the cell may have rebound names: fetch them again
 
     def __missing__(self, name: str) -> Any:
         # KeyError lets Python fall back to the builtins (len, range, print...).

@@ -102,9 +102,14 @@ class SandboxPlan:
         return dict(self.__dict__)
 
 
+# Grader variables a kernel may see (data locations); their folders stay visible in its view.
+PASSTHROUGH = ("FASHION_MNIST_DIR",)
+
+
 def kernel_env(workdir: Path) -> dict[str, str]:
     """A clean environment: nothing of the grader's leaks in; one thread, like Gradescope's CPU."""
-    return {
+    passed = {k: os.environ[k] for k in PASSTHROUGH if k in os.environ}
+    return passed | {
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
         "HOME": str(workdir), "TMPDIR": "/tmp", "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
         "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
@@ -120,6 +125,7 @@ def visible_paths() -> list[str]:
     paths = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc", "/opt/wheels"]
     paths += [sys.base_prefix, sys.prefix, str(Path(deepgrade.__file__).parent)]
     paths += [p for p in sys.path if p and Path(p).is_dir()]
+    paths += [os.environ[k] for k in PASSTHROUGH if k in os.environ]
     real = []
     for p in paths:
         if os.path.isdir(p):

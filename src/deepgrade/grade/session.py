@@ -141,6 +141,18 @@ class Session:
             raise KernelDied(f"{label}: the kernel sent an invalid reply")
         return self.decode(reply["value"], label)
 
+    def run_source(self, source: str, label: str = "a calibration cell") -> None:
+        """Run extra code in the kernel (calibration), within the current test deadline."""
+        if self._broken:
+            raise StudentError(self._broken)
+        reply = self.kernel.request({"op": "run_cell", "source": source}, self._deadline)
+        if not reply.get("ok"):
+            raise StudentError(f"{label} raised {str(reply.get('error'))[:300]}")
+
+    def usage(self) -> dict[str, float]:
+        """The kernel's CPU seconds and peak memory so far."""
+        return self.ask({"op": "usage"}, "usage")
+
     def get_global(self, name: str) -> Any:
         return self.ask({"op": "get", "name": name}, name)
 

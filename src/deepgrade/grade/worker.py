@@ -136,8 +136,17 @@ class Worker:
                 raise ValueError("iterable too long")
         return {"value": items}
 
+    @staticmethod
+    def op_usage(msg: dict[str, Any]) -> dict[str, Any]:
+        """CPU seconds and peak memory of this kernel and the children it waited for."""
+        import resource
+
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return {"value": {"cpu_seconds": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
+                          "maxrss_mb": max(me.ru_maxrss, kids.ru_maxrss) / 1024}}
+
     def serve(self, fd_in: int, fd_out: int) -> None:
-        ops = {"run_cell": self.op_run_cell, "get": self.op_get, "call": self.op_call,
+        ops = {"usage": self.op_usage, "run_cell": self.op_run_cell, "get": self.op_get, "call": self.op_call,
                "getattr": self.op_getattr, "getitem": self.op_getitem, "len": self.op_len,
                "list": self.op_list}
         protocol.write_message(fd_out, {"ready": True, "layers": self.layers})

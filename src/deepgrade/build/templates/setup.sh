@@ -3,10 +3,11 @@
 # Ubuntu 22.04). It makes a Python 3.11 environment with the exact versions deepgrade was
 # built and tested with: torch 2.13.0 CPU first, then the pinned lock with torch held.
 set -euxo pipefail
+# Homework data packages (homework.toml's apt_packages) are listed on the apt-get line below.
 SOURCE="$(cd "$(dirname "$0")" && pwd)"
 apt-get update
 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-    python3-pip ca-certificates curl ${DEEPGRADE_APT_PACKAGES:-}
+    python3-pip ca-certificates curl @APT_PACKAGES@
 python3 -m pip install --upgrade uv
 uv python install 3.11
 uv venv --python 3.11 /opt/deepgrade-venv
