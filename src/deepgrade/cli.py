@@ -90,7 +90,7 @@ def main() -> None:
         cli(standalone_mode=False)
     except UserError as exc:
         click.echo(f"deepgrade: error: {exc}", err=True)
-        sys.exit(2)
+        sys.exit(exc.status)
     except click.exceptions.Abort:
         click.echo("deepgrade: aborted", err=True)
         sys.exit(130)

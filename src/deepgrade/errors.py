@@ -4,8 +4,13 @@
 class UserError(Exception):
     """A mistake in the user's input (homework name, path, notebook).
 
-    The CLI prints ``deepgrade: error: <message>`` and exits with status 2, without a traceback.
+    The CLI prints ``deepgrade: error: <message>`` and exits with ``status`` (2 by default),
+    without a traceback.
     """
+
+    def __init__(self, message: str, status: int = 2) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class BuildError(UserError):

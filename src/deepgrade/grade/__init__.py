@@ -33,6 +33,8 @@ def collect_submissions(paths: tuple[Path, ...]) -> list[Path]:
             if not notebooks:
                 raise UserError(f"{path}: no .ipynb notebooks in this folder")
             found.extend(notebooks)
+        elif path.suffix != ".ipynb":
+            raise UserError(f"{path} is not a notebook (.ipynb); submit the notebook file")
         else:
             found.append(path)
     return found
@@ -60,4 +62,9 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1) -> lis
                       bundle.hidden_visibility)
     print(format_table(reports))
     print(f"results written under {out}")
+    unreadable = [r for r in reports if r.unreadable]
+    if unreadable:
+        raise UserError(f"{len(unreadable)} submission(s) could not be read as notebooks "
+                        f"({', '.join(r.submission for r in unreadable[:5])}); they got 0 with the "
+                        "reason in their results.json", status=1)
     return reports

@@ -86,9 +86,9 @@ def read_message(fd: int, deadline: float | None = None) -> Any:
 
 def encode_array(array: np.ndarray, *, torch: bool = False) -> dict[str, Any]:
     """Tag a numeric array (any shape) as data."""
-    array = np.ascontiguousarray(array)
+    array = np.asarray(array)  # not ascontiguousarray: it would turn a 0-d array into 1-d
     out = {"__nd__": array.dtype.name, "shape": list(array.shape),
-           "data": base64.b64encode(array.tobytes()).decode("ascii")}
+           "data": base64.b64encode(array.tobytes(order="C")).decode("ascii")}
     if torch:
         out["torch"] = True
     return out
@@ -107,7 +107,7 @@ def decode_array(obj: dict[str, Any]) -> np.ndarray:
     dt = np.dtype(dtype)
     if len(raw) != int(np.prod(shape, dtype=np.int64)) * dt.itemsize:
         raise ProtocolError("array data does not match its shape")
-    return np.frombuffer(raw, dtype=dt).reshape(shape).copy()
+    return np.frombuffer(raw, dtype=dt).reshape(tuple(shape)).copy()
 
 
 def decode(obj: Any, *, on_handle: Callable[[dict[str, Any]], Any],

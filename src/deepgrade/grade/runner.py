@@ -61,6 +61,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     layers: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    unreadable: bool = False  # the file could not be read as a notebook at all
 
     @property
     def score(self) -> float:
@@ -123,6 +124,7 @@ def grade_submission(bundle: Bundle, path: Path) -> Report:
         submission = read_submission(path)
     except NotebookError as exc:
         report = failed_report(bundle, path.name, str(exc))
+        report.unreadable = True
         report.seconds = time.monotonic() - start
         return report
     report = Report(bundle.homework, path.name, notes=list(submission.warnings))

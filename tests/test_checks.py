@@ -1,0 +1,82 @@
+"""The hidden-test helpers: messages that point at the worst entry, gradient checks that work."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from deepgrade import checks
+
+
+def test_assert_close_accepts_lists_and_0d_arrays():
+    checks.assert_close([1.0, 2.0], np.array([1.0, 2.0]), "f(x)")
+    checks.assert_close(np.array(3.0), 3.0, "g(x)")
+
+
+def test_assert_close_names_the_worst_entry():
+    expected = np.zeros((3, 4))
+    got = expected.copy()
+    got[1, 2], got[2, 0] = 1e-3, 5e-1
+    with pytest.raises(AssertionError) as err:
+        checks.assert_close(got, expected, "dJdW1", rtol=1e-7)
+    text = str(err.value)
+    assert "dJdW1" in text and "[2, 0]" in text and "2 of 12 entries differ" in text
+    assert "expected 0" in text and "got 0.5" in text and "rtol=1e-07" in text
+
+
+def test_assert_close_reports_shape_none_and_nan():
+    with pytest.raises(AssertionError, match=r"expected shape \(2, 2\), got \(4,\)"):
+        checks.assert_close(np.zeros(4), np.zeros((2, 2)), "J")
+    with pytest.raises(AssertionError, match="returned None"):
+        checks.assert_close(None, np.zeros(2), "softmax(x)")
+    with pytest.raises(AssertionError, match="not finite"):
+        checks.assert_close([np.nan, 1.0], [0.5, 1.0], "softmax(x)")
+
+
+def test_assert_close_relative_tolerance_scales_with_magnitude():
+    checks.assert_close([1e6 * (1 + 1e-9)], [1e6], "big", rtol=1e-8)
+    with pytest.raises(AssertionError):
+        checks.assert_close([1e6 * (1 + 1e-7)], [1e6], "big", rtol=1e-8)
+
+
+def test_numerical_gradient_matches_analytic_and_restores_input():
+    x = np.array([[0.3, -1.2], [2.0, 0.5]])
+    before = x.copy()
+    grad = checks.numerical_gradient(lambda z: float(np.sum(np.sin(z) * z)), x)
+    np.testing.assert_allclose(grad, np.cos(x) * x + np.sin(x), rtol=1e-7)
+    np.testing.assert_array_equal(x, before)
+
+
+def test_check_gradient_catches_a_wrong_gradient():
+    x = np.array([0.5, -1.0, 2.0])
+    checks.check_gradient(2 * x, lambda z: float(z @ z), x, "d|x|^2")
+    with pytest.raises(AssertionError, match="d|x|^2"):
+        checks.check_gradient(x, lambda z: float(z @ z), x, "d|x|^2")
+
+
+def test_torch_gradients_in_float64():
+    a, b = np.array([1.0, 2.0]), np.array([[3.0], [4.0]])
+    value, (ga, gb) = checks.torch_gradients(lambda p, q: (p @ q).sum() ** 2, a, b)
+    assert value == 121.0
+    np.testing.assert_allclose(ga, 2 * 11 * b[:, 0])
+    np.testing.assert_allclose(gb[:, 0], 2 * 11 * a)
+
+
+def test_load_weights_checks_keys_shapes_and_values():
+    model = torch.nn.Sequential(torch.nn.Linear(2, 3))
+    good = {k: v.numpy() + 1 for k, v in model.state_dict().items()}
+    checks.load_weights(model, good, "net")
+    assert float(model[0].bias[0].detach()) == pytest.approx(good["0.bias"][0])
+    with pytest.raises(AssertionError, match="missing weights"):
+        checks.load_weights(model, {"0.weight": good["0.weight"]}, "net")
+    with pytest.raises(AssertionError, match="has shape"):
+        checks.load_weights(model, {**good, "0.bias": np.zeros(4)}, "net")
+    with pytest.raises(AssertionError, match="NaN"):
+        checks.load_weights(model, {**good, "0.bias": np.full(3, np.nan)}, "net")
+
+
+def test_accuracy_counts_argmax_matches():
+    model = torch.nn.Identity()
+    x = np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 1.0]], dtype=np.float32)
+    assert checks.accuracy(model, x, np.array([0, 1, 1])) == pytest.approx(2 / 3)

@@ -1,0 +1,86 @@
+"""The wire format: data round-trips exactly, and anything else is refused, never executed."""
+
+from __future__ import annotations
+
+import base64
+import os
+
+import numpy as np
+import pytest
+
+from deepgrade.grade import protocol
+
+
+def roundtrip(value):
+    r, w = os.pipe()
+    try:
+        protocol.write_message(w, value)
+        return protocol.read_message(r)
+    finally:
+        os.close(r), os.close(w)
+
+
+def decode(value):
+    return protocol.decode(value, on_handle=lambda h: ("handle", h["__handle__"]))
+
+
+def test_arrays_keep_dtype_shape_and_values():
+    for array in [np.arange(12.0).reshape(3, 4), np.array(3.5), np.zeros((0, 2), np.int64),
+                  np.array([True, False]), np.linspace(0, 1, 7, dtype=np.float32)]:
+        got = decode(roundtrip(protocol.encode_array(array)))
+        assert got.dtype == array.dtype and got.shape == array.shape
+        np.testing.assert_array_equal(got, array)
+        got[...] = 0  # decoded arrays are writable copies
+
+
+def test_containers_tuples_and_non_string_keys():
+    value = {"__tuple__": [1, 2.5, "x"]}
+    assert decode(value) == (1, 2.5, "x")
+    pairs = {"__dict__": [[1, "a"], [{"__tuple__": [0, 1]}, None]]}
+    assert decode(pairs) == {1: "a", (0, 1): None}
+    assert decode([{"a": [1, {"b": None}]}]) == [{"a": [1, {"b": None}]}]
+
+
+def test_nan_and_infinity_survive():
+    got = roundtrip([float("nan"), float("inf")])
+    assert np.isnan(got[0]) and got[1] == float("inf")
+
+
+@pytest.mark.parametrize("bad", [
+    {"__nd__": "object", "shape": [1], "data": ""},  # object arrays could carry references
+    {"__nd__": "float64", "shape": [2], "data": base64.b64encode(b"\0" * 8).decode()},
+    {"__nd__": "float64", "shape": [-1], "data": ""},
+    {"__pickle__": "gASVAAAAAAAAAA=="},  # unknown tags are refused, never interpreted
+    {"__fn__": "import os", "name": "x"},  # the grader never accepts code
+    {"__dict__": [[[1], 2]]},  # unhashable key
+])
+def test_malformed_or_dangerous_values_are_refused(bad):
+    with pytest.raises(protocol.ProtocolError):
+        decode(bad)
+
+
+def test_handles_become_the_receivers_proxy():
+    assert decode({"__handle__": 7, "type": "MLP", "callable": False}) == ("handle", 7)
+
+
+def test_oversized_and_truncated_messages_are_errors():
+    r, w = os.pipe()
+    os.write(w, (protocol.MAX_MESSAGE_BYTES + 1).to_bytes(8, "big"))
+    with pytest.raises(protocol.ProtocolError, match="exceeds"):
+        protocol.read_message(r)
+    os.write(w, (10).to_bytes(8, "big") + b"{}")
+    os.close(w)
+    with pytest.raises(protocol.PeerClosed):
+        protocol.read_message(r)
+    os.close(r)
+
+
+def test_read_times_out_at_the_deadline():
+    import time
+
+    r, w = os.pipe()
+    start = time.monotonic()
+    with pytest.raises(protocol.PeerTimeout):
+        protocol.read_message(r, deadline=time.monotonic() + 0.2)
+    assert time.monotonic() - start < 2
+    os.close(r), os.close(w)
