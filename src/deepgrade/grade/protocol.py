@@ -25,7 +25,9 @@ from typing import Any
 
 import numpy as np
 
-MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+# The largest legitimate reply is a few MB (a state dict, a 10**5-vector); a hostile kernel must
+# not make the grader decode gigabytes.
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 40
 # Numeric dtypes only: an object or structured dtype could smuggle references.
 ALLOWED_DTYPES = frozenset(

@@ -49,13 +49,12 @@ def become_kernel(plan: dict[str, Any], fd_in: int, fd_out: int) -> None:
         if p.uid is not None:
             layers += sandbox.enter_namespaces(p)
             root = sandbox.build_root(p)
-            pid = os.fork()  # the child is PID 1 of the new PID namespace
-            if pid:
-                os.close(fd_in), os.close(fd_out)
-                _, status = os.waitpid(pid, 0)
-                os._exit(os.waitstatus_to_exitcode(status) & 0xFF if os.WIFEXITED(status)
-                         else 128 + os.WTERMSIG(status))
+            # K0 (here) waits for K1, PID 1 of the new namespace, which waits for K2, the worker.
+            # The worker is not PID 1 itself: PID 1 ignores signals it has no handler for, and
+            # orphans in the namespace are re-parented to it and must be reaped.
+            _wait_as(os.fork(), fd_in, fd_out)
             sandbox.finish_in_namespace(root)
+            _wait_as(os.fork(), fd_in, fd_out, reap_all=True)
         os.chdir(p.workdir)
         os.environ.clear()
         os.environ.update(p.env)
@@ -76,6 +75,24 @@ def become_kernel(plan: dict[str, Any], fd_in: int, fd_out: int) -> None:
     except BaseException:  # noqa: BLE001 - nothing may escape into the zygote's loop
         pass
     os._exit(0)
+
+
+def _wait_as(pid: int, fd_in: int, fd_out: int, reap_all: bool = False) -> None:
+    """In the parent after a fork: wait for ``pid`` and exit with its status; the child returns.
+
+    With ``reap_all`` (as PID 1) every other process that ends meanwhile is reaped too.
+    """
+    if pid == 0:
+        return
+    os.close(fd_in), os.close(fd_out)
+    while True:
+        try:
+            done, status = os.waitpid(-1 if reap_all else pid, 0)
+        except ChildProcessError:
+            os._exit(1)
+        if done == pid:
+            os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status)
+                     else 128 + os.WTERMSIG(status))
 
 
 def reap() -> dict[int, int]:
