@@ -48,13 +48,14 @@ def notebook_with(base: Path, source: str, tmp_path: Path, at: int | None = None
 
 
 def kernel_processes() -> list[int]:
-    """Processes owned by the kernel uids (when sandboxed) or descended from this test run,
-    other than the kernel launcher itself."""
+    """Processes owned by this grader's kernel uid (when sandboxed), or else descended from this
+    test run, other than the kernel launcher itself. (Other graders on the machine have uids of
+    their own.)"""
     import psutil
 
     if sandbox.is_root():
-        uids = range(sandbox.UID_BASE, sandbox.UID_BASE + sandbox.UID_COUNT)
-        return [p.pid for p in psutil.process_iter(["uids"]) if p.info["uids"].real in uids]
+        uid = sandbox.kernel_uid()
+        return [p.pid for p in psutil.process_iter(["uids"]) if p.info["uids"].real == uid]
     me = psutil.Process()
     return [p.pid for p in me.children(recursive=True)
             if "deepgrade.grade.zygote" not in " ".join(p.cmdline())]
