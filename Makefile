@@ -13,6 +13,7 @@ release: $(STAMP)
 	$(VENV)/bin/deepgrade build $(HW)
 
 test: $(STAMP)
+	@./scripts/system-deps.sh test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 validate: $(STAMP)

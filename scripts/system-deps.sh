@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Install the Debian packages deepgrade's homeworks need, or say which ones are missing.
+# Install the Debian packages deepgrade needs, or say in one line which ones are missing.
+#   scripts/system-deps.sh        what `make release` needs (homework data)
+#   scripts/system-deps.sh test   plus what the test suite needs (a real browser for the report)
 set -euo pipefail
-packages=(dataset-fashion-mnist)   # hw4: Fashion-MNIST IDX files under /usr/share/datasets
+packages=(dataset-fashion-mnist)          # hw4: Fashion-MNIST IDX files under /usr/share/datasets
+if [ "${1:-}" = "test" ]; then
+  packages+=(chromium)                    # tests/test_report.py opens the HTML report in it
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  echo "deepgrade: installing Debian packages: ${missing[*]}" >&2
   apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "deepgrade: missing Debian packages: ${missing[*]}; install them with: sudo apt-get install ${missing[*]}" >&2
   exit 1

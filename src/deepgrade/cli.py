@@ -66,6 +66,19 @@ def validate(homeworks: tuple[str, ...], jobs: int) -> None:
 
 
 @cli.command()
+@click.argument("homework")
+@click.argument("results_dir", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the page (default RESULTS_DIR/report.html).")
+def report(homework: str, results_dir: Path, out: Path | None) -> None:
+    """Write an HTML report of the results in RESULTS_DIR (from `deepgrade grade --out`)."""
+    from deepgrade.report import main
+
+    [hw] = resolve_homeworks(find_root(), [homework])
+    main(hw.name, results_dir, out)
+
+
+@cli.command()
 @click.argument("homeworks", nargs=-1)
 @click.option("--seeds", type=click.IntRange(1, 1000), default=None,
               help="Use seeds 0..N-1 instead of the homework's SEEDS (for a quick look).")

@@ -14,14 +14,7 @@ from pathlib import Path
 from deepgrade.grade.bundle import Bundle
 from deepgrade.grade.results import write_results
 from deepgrade.grade.runner import failed_report, grade_submission
-
-
-def find_notebook(submission: Path, homework: str) -> Path | None:
-    notebooks = sorted(p for p in submission.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-    for p in notebooks:
-        if p.name == f"{homework}.ipynb":
-            return p
-    return notebooks[0] if notebooks else None
+from deepgrade.grade.submissions import pick_notebook
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         results.write_text(json.dumps({"score": 0, "output": f"autograder error: {exc}",
                                        "tests": []}, indent=2))
         return 1
-    notebook = find_notebook(args.root / "submission", bundle.homework)
+    notebook = pick_notebook(args.root / "submission", bundle.homework)
     if notebook is None:
         report = failed_report(bundle, "(none)", f"no .ipynb notebook was submitted; submit "
                                f"{bundle.homework}.ipynb")

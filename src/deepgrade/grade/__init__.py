@@ -1,16 +1,22 @@
-"""``deepgrade grade``: grade submissions with the trusted runner and write results.json files."""
+"""``deepgrade grade``: grade submissions with the trusted runner; results, gradebook, summary."""
 
 from __future__ import annotations
 
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from deepgrade.errors import UserError
 from deepgrade.grade.batch import grade_many
 from deepgrade.grade.bundle import Bundle
+from deepgrade.grade.gradebook import summary, write_gradebook
 from deepgrade.grade.results import format_table, write_results
 from deepgrade.grade.runner import Report
+from deepgrade.grade.submissions import discover
 from deepgrade.project import Homework
+
+TABLE_LIMIT = 40  # above this many submissions, print the summary instead of every row
 
 
 def bundle_for(hw: Homework) -> Bundle:
@@ -21,47 +27,25 @@ def bundle_for(hw: Homework) -> Bundle:
     return Bundle.load(path)
 
 
-def collect_submissions(paths: tuple[Path, ...]) -> list[Path]:
-    """Notebook files named directly, or found (recursively) in the folders named."""
-    found: list[Path] = []
-    for path in paths:
-        if not path.exists():
-            raise UserError(f"{path}: no such file or folder")
-        if path.is_dir():
-            notebooks = sorted(p for p in path.rglob("*.ipynb")
-                               if ".ipynb_checkpoints" not in p.parts)
-            if not notebooks:
-                raise UserError(f"{path}: no .ipynb notebooks in this folder")
-            found.extend(notebooks)
-        elif path.suffix != ".ipynb":
-            raise UserError(f"{path} is not a notebook (.ipynb); submit the notebook file")
-        else:
-            found.append(path)
-    return found
-
-
-def submission_key(path: Path, taken: set[str]) -> str:
-    """A unique output folder name for a submission: its stem, made unique if needed."""
-    key = path.stem
-    if key in taken:
-        key = f"{path.parent.name}-{path.stem}"
-    base, n = key, 2
-    while key in taken:
-        key, n = f"{base}-{n}", n + 1
-    taken.add(key)
-    return key
-
-
 def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1) -> list[Report]:
     bundle = bundle_for(hw)
-    submissions = collect_submissions(paths)
-    reports = grade_many(bundle, submissions, jobs=jobs, progress=sys.stderr.isatty())
-    taken: set[str] = set()
-    for path, report in zip(submissions, reports):
-        write_results(report, out / submission_key(path, taken) / "results.json",
-                      bundle.hidden_visibility)
-    print(format_table(reports))
-    print(f"results written under {out}")
+    scratch = Path(tempfile.mkdtemp(prefix="deepgrade-grade-"))
+    try:
+        submissions = discover(paths, hw.name, scratch)
+        reports = grade_many(bundle, [s.notebook for s in submissions], jobs=jobs,
+                             progress=True, names=[s.key for s in submissions])
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    for sub, report in zip(submissions, reports):
+        write_results(report, out / sub.key / "results.json", bundle.hidden_visibility)
+    write_gradebook(out / "gradebook.csv", submissions, reports)
+    text = format_table(reports) if len(reports) <= TABLE_LIMIT else summary(reports)
+    print(text)
+    (out / "summary.txt").write_text(summary(reports) + "\n")
+    layers = reports[0].layers if reports and reports[0].layers else ["(none)"]
+    print(f"sandbox layers: {', '.join(layers)}")
+    print(f"results, gradebook.csv and summary.txt written under {out}")
     unreadable = [r for r in reports if r.unreadable]
     if unreadable:
         raise UserError(f"{len(unreadable)} submission(s) could not be read as notebooks "

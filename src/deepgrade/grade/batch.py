@@ -1,37 +1,85 @@
-"""Grading many submissions, ``jobs`` at a time, each in its own grader process."""
+"""Grading many submissions, ``jobs`` at a time, each grader its own process.
+
+Each grader process keeps its kernel launcher (zygote) and its sandbox uid for all the
+submissions it grades, so the fixed cost per submission is a fork, not a Python start-up.
+One broken submission never stops the batch: any failure becomes that submission's report.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
 import sys
-from concurrent.futures import ProcessPoolExecutor
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
 from deepgrade.grade.bundle import Bundle
-from deepgrade.grade.runner import Report, grade_submission
+from deepgrade.grade.runner import Report, failed_report, grade_submission
 
 
-def grade_many(bundle: Bundle, paths: list[Path], jobs: int = 1,
-               progress: bool = False) -> list[Report]:
-    """Reports in the order of ``paths``. With ``jobs > 1`` each grader is its own process, so
-    that each one adopts and kills only the escaped processes of its own kernels."""
+def grade_one(bundle: Bundle, path: Path | None, name: str) -> Report:
+    """A report for one submission, whatever happens (a grader bug included)."""
+    if path is None:
+        return failed_report(bundle, name, f"no .ipynb notebook was submitted; submit "
+                             f"{bundle.homework}.ipynb")
+    try:
+        return grade_submission(bundle, path)
+    except Exception as exc:  # noqa: BLE001 - the batch must go on; staff see the reason
+        return failed_report(bundle, path.name, f"the autograder failed on this submission "
+                             f"({type(exc).__name__}: {exc}); ask course staff to regrade")
+
+
+class Progress:
+    """``graded 12/40 [#####.....] 0:34 left`` on stderr: redrawn on a terminal, else a line
+    every few seconds (CI logs)."""
+
+    def __init__(self, total: int, enabled: bool = True) -> None:
+        self.total, self.done, self.start = total, 0, time.monotonic()
+        self.enabled, self.tty = enabled and total > 1, sys.stderr.isatty()
+        self._last = 0.0
+
+    def step(self) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if not self.tty and now - self._last < 5 and self.done < self.total:
+            return
+        self._last = now
+        elapsed = now - self.start
+        left = elapsed / self.done * (self.total - self.done)
+        bar = "#" * (20 * self.done // self.total)
+        line = (f"graded {self.done}/{self.total} [{bar:.<20}] "
+                f"{int(left) // 60}:{int(left) % 60:02d} left")
+        end = "\n" if self.done == self.total or not self.tty else ""
+        print(("\r" if self.tty else "") + line, end=end, file=sys.stderr, flush=True)
+
+
+def grade_many(bundle: Bundle, paths: list[Path | None], jobs: int = 1,
+               progress: bool = False, names: list[str] | None = None) -> list[Report]:
+    """Reports in the order of ``paths`` (``None``: a submission without a notebook)."""
+    names = names or [p.name if p else "(none)" for p in paths]
+    bar = Progress(len(paths), progress)
     if jobs <= 1 or len(paths) <= 1:
         reports = []
-        for i, path in enumerate(paths, start=1):
-            reports.append(grade_submission(bundle, path))
-            _progress(progress, i, len(paths))
+        for path, name in zip(paths, names):
+            reports.append(grade_one(bundle, path, name))
+            bar.step()
         return reports
-    ctx = multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("spawn")  # a clean grader: no state inherited by fork
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        futures = [pool.submit(grade_submission, bundle, p) for p in paths]
-        reports = []
-        for i, future in enumerate(futures, start=1):
-            reports.append(future.result())
-            _progress(progress, i, len(paths))
-        return reports
-
-
-def _progress(enabled: bool, done: int, total: int) -> None:
-    if enabled:
-        print(f"\rgraded {done}/{total}", end="\n" if done == total else "", file=sys.stderr,
-              flush=True)
+        futures = {pool.submit(grade_one, bundle, p, n): i
+                   for i, (p, n) in enumerate(zip(paths, names))}
+        reports: list[Report | None] = [None] * len(paths)
+        pending = set(futures)
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                i = futures[future]
+                try:
+                    reports[i] = future.result()
+                except Exception as exc:  # the grader process itself died
+                    reports[i] = failed_report(bundle, names[i], f"the autograder crashed "
+                                               f"({type(exc).__name__}); ask staff to regrade")
+                bar.step()
+        return reports  # type: ignore[return-value]
