@@ -56,6 +56,7 @@ def to_gradescope(report: Report, hidden_visibility: str = "visible") -> dict[st
         "output": notebook_output(report),
         "visibility": "visible",
         "stdout_visibility": "hidden",
+        "extra_data": {"timings": report.timings, "layers": report.layers},
         "tests": tests,
     }
 

@@ -61,6 +61,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     layers: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # start, cells, tests, stop (s)
     unreadable: bool = False  # the file could not be read as a notebook at all
 
     @property
@@ -128,16 +129,29 @@ def grade_submission(bundle: Bundle, path: Path) -> Report:
         report.seconds = time.monotonic() - start
         return report
     report = Report(bundle.homework, path.name, notes=list(submission.warnings))
+    clock = time.monotonic()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.monotonic()
+        report.timings[name] = round(now - clock, 4)
+        clock = now
+
     try:
-        with Session(bundle.budgets, support_files=bundle.support_files) as session:
+        session = Session(bundle.budgets, support_files=bundle.support_files)
+        with session:
+            lap("start")
             session.run_cells(submission.cells)
             report.cells = session.outcomes
             report.layers = session.layers
+            lap("cells")
             trusted = trusted_globals()
             for question in bundle.questions:
                 ns = StudentNamespace(session, trusted)
                 results = [run_case(session, question, case, ns) for case in question.cases]
                 report.questions.append(QuestionResult(question, results))
+            lap("tests")
+        lap("stop")
     except KernelFault as exc:
         report = failed_report(bundle, path.name, f"the notebook could not be run: {exc}")
     report.seconds = time.monotonic() - start

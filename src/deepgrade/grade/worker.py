@@ -19,13 +19,22 @@ from deepgrade.grade import protocol
 MAX_ITEMS = 1_000_000  # longest list/dict sent back as data; longer ones stay handles
 
 
+def make_shell() -> Any:
+    """The IPython shell that runs the cells. No history database: a file handle opened here
+    would be inherited by every kernel forked afterwards, a channel between submissions."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.enabled = False
+    return InteractiveShell.instance(config=config, colors="nocolor")
+
+
 class Worker:
     """Executes cells in an IPython shell and serves get/call/getattr requests on its namespace."""
 
     def __init__(self, layers: list[str] | None = None) -> None:
-        from IPython.core.interactiveshell import InteractiveShell
-
-        self.shell = InteractiveShell.instance(colors="nocolor")
+        self.shell = make_shell()
         self.handles: dict[int, Any] = {}
         self.layers = layers or []
 

@@ -32,8 +32,11 @@ def preload() -> None:
     from IPython.core.interactiveshell import InteractiveShell  # noqa: F401
 
     torch.set_num_threads(1)
+    # The shell is created here, before any student code exists, so each kernel inherits a
+    # ready one (its namespace is still empty) instead of building it after the fork.
+    from deepgrade.grade import worker
 
-    from deepgrade.grade import worker  # noqa: F401
+    worker.make_shell()
 
 
 def become_kernel(plan: dict[str, Any], fd_in: int, fd_out: int) -> None:
@@ -44,6 +47,11 @@ def become_kernel(plan: dict[str, Any], fd_in: int, fd_out: int) -> None:
     p = sandbox.SandboxPlan(**plan)
     layers = ["session", "limits"]
     try:
+        # Nothing the zygote had open may reach student code: only stdio and the channel stay.
+        low, high = sorted((fd_in, fd_out))
+        os.closerange(3, low)
+        os.closerange(low + 1, high)
+        os.closerange(high + 1, 65536)
         os.setsid()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         if p.uid is not None:

@@ -106,7 +106,7 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
 
 
 def _strip_time(results: dict) -> dict:
-    return {k: v for k, v in results.items() if k != "execution_time"}
+    return {k: v for k, v in results.items() if k not in ("execution_time", "extra_data")}
 
 
 def format_verdict(verdict: Verdict) -> str:

@@ -1,0 +1,129 @@
+"""Batch grading throughput: `otter run` one after another (the anchor) against
+`deepgrade grade --jobs 2`, on the same submissions in the same run.
+
+    .venv/bin/python benchmarks/batch_throughput.py [--homeworks hw1 hw2] [--jobs 2]
+
+The batch is every homework's reference solution, alternates and mutants (spliced into the
+reference as `deepgrade validate` does). Submissions that hit a time limit in deepgrade (a
+mutant that forms a 10**5 x 10**5 Hessian, say) are left out of both sides: otter's runner
+has no time limit and would hang on them. Prints submissions per minute for each runner, their
+ratio, and deepgrade's per-submission overhead beyond executing the student's cells.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from deepgrade.validate.variants import read_variants, splice  # noqa: E402
+
+
+def make_batch(hw: str, folder: Path) -> list[Path]:
+    reference = nbformat.read(ROOT / "solutions" / hw / f"{hw}-solutions.ipynb", as_version=4)
+    paths = [folder / "reference.ipynb"]
+    nbformat.write(reference, paths[0])
+    for kind in ("alternates", "mutants"):
+        for v in read_variants(ROOT / "assignments" / hw / kind, kind[:-1]):
+            paths.append(folder / f"{kind[:-1]}-{v.name}.ipynb")
+            nbformat.write(splice(reference, v), paths[-1])
+    return paths
+
+
+def otter_bundle(hw: str, scratch: Path) -> Path:
+    """otter's own autograder zip for the same master (otter assign with generate on)."""
+    nb = nbformat.read(ROOT / "assignments" / hw / f"{hw}.ipynb", as_version=4)
+    config = yaml.safe_load(nb.cells[0].source.split("\n", 1)[1])
+    config.update({"generate": True, "run_tests": False, "tests": {"files": True}})
+    nb.cells[0].source = "# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config)
+    src = scratch / f"otter-{hw}"
+    src.mkdir()
+    nbformat.write(nb, src / f"{hw}.ipynb")
+    subprocess.run([sys.executable, "-m", "otter", "assign", f"{hw}.ipynb", "dist"], cwd=src,
+                   check=True, capture_output=True)
+    return next((src / "dist" / "autograder").glob("*.zip"))
+
+
+def run_deepgrade(hw: str, folder: Path, out: Path, jobs: int) -> float:
+    start = time.monotonic()
+    subprocess.run([sys.executable, "-m", "deepgrade", "grade", hw, str(folder), "--jobs",
+                    str(jobs), "--out", str(out)], cwd=ROOT, capture_output=True)
+    return time.monotonic() - start
+
+
+def timed_out(results: Path) -> bool:
+    data = json.loads(results.read_text())
+    return any("time limit" in t["output"] for t in data["tests"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--homeworks", nargs="+", default=["hw1", "hw2"])
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="deepgrade-bench-"))
+    batches: dict[str, list[Path]] = {}
+    for hw in args.homeworks:
+        folder = scratch / "batch" / hw
+        folder.mkdir(parents=True)
+        batches[hw] = make_batch(hw, folder)
+    # A first deepgrade pass finds the submissions that hit a time limit: both sides skip them.
+    for hw, paths in batches.items():
+        probe = scratch / "probe" / hw
+        run_deepgrade(hw, paths[0].parent, probe, args.jobs)
+        for p in list(paths):
+            if timed_out(probe / p.stem / "results.json"):
+                print(f"left out (hits a time limit): {hw}/{p.stem}")
+                p.unlink()
+                paths.remove(p)
+    n = sum(len(p) for p in batches.values())
+    print(f"batch: {n} submissions ({', '.join(f'{hw}: {len(p)}' for hw, p in batches.items())})")
+
+    otter_wall = 0.0
+    for hw, paths in batches.items():
+        bundle = otter_bundle(hw, scratch)
+        for p in paths:
+            start = time.monotonic()
+            subprocess.run([sys.executable, "-m", "otter", "run", "-a", str(bundle), "-o",
+                            str(scratch / "otter-out" / hw / p.stem), "--no-logo", str(p)],
+                           cwd=scratch, capture_output=True, timeout=600)
+            otter_wall += time.monotonic() - start
+    deep_wall, cells, tests, fixed, per_total = 0.0, [], [], [], []
+    for hw, paths in batches.items():
+        out = scratch / "deepgrade-out" / hw
+        deep_wall += run_deepgrade(hw, paths[0].parent, out, args.jobs)
+        for p in paths:
+            data = json.loads((out / p.stem / "results.json").read_text())
+            t = data["extra_data"]["timings"]
+            cells.append(t["cells"])
+            tests.append(t["tests"])
+            fixed.append(t["start"] + t["stop"])
+            per_total.append(data["execution_time"])
+    a, b = n / otter_wall * 60, n / deep_wall * 60
+    share = deep_wall * args.jobs / n  # wall seconds one job spends per submission
+    print(f"(a) otter run, one after another: {otter_wall:.1f} s, {a:.1f} submissions/min")
+    print(f"(b) deepgrade grade --jobs {args.jobs}: {deep_wall:.1f} s, {b:.1f} submissions/min")
+    print(f"throughput ratio (b)/(a): {b / a:.1f}x")
+    print(f"deepgrade per submission (medians): cells {statistics.median(cells):.3f} s, "
+          f"tests {statistics.median(tests):.3f} s, kernel start+stop "
+          f"{statistics.median(fixed):.3f} s, whole grading {statistics.median(per_total):.3f} s")
+    print(f"overhead beyond the student's cells, per submission and job: "
+          f"{share - statistics.median(cells):.3f} s (tests included), "
+          f"{share - statistics.median(cells) - statistics.median(tests):.3f} s (tests excluded)")
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
