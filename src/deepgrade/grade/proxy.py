@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import builtins
-import time
 import types
 from typing import TYPE_CHECKING, Any
 
@@ -125,10 +124,6 @@ class StudentNamespace(dict):
         value = self._session.get_global(name)
         self[name] = value
         return value
-
-
-def deadline_in(seconds: float) -> float:
-    return time.monotonic() + seconds
 
 
 __all__ = ["Remote", "StudentError", "StudentNamespace", "TEST_SOURCES", "function_source"]

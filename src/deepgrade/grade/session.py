@@ -203,8 +203,6 @@ class Session:
         Modules the test uses (np, torch, math) exist on the student side already; every other
         global the function reads must itself be data, a student handle or a test function.
         """
-        import types as _types
-
         source, name = function_source(fn)
         env = {}
         scope = fn.__globals__
@@ -212,7 +210,7 @@ class Session:
             if ref in ("np", "numpy", "torch", "math") or not dict.__contains__(scope, ref):
                 continue
             value = dict.__getitem__(scope, ref)
-            if isinstance(value, _types.ModuleType):
+            if isinstance(value, types.ModuleType):
                 continue
             env[ref] = self.encode(value, depth + 1)
         return {"__fn__": source, "name": name, "env": env}
