@@ -6,6 +6,8 @@
 - ``SEEDS``: the seeds (at least 20);
 - ``METRIC``: the key of ``trial``'s result the threshold applies to (higher is better);
 - ``MARGIN``: threshold = (minimum over seeds) - MARGIN, rounded down to 3 decimals;
+- ``THRESHOLD`` (optional): a threshold fixed elsewhere (by the course contract); the report
+  then shows it beside the derived one, and calibration fails if the reference misses it;
 - ``trial(student, seed) -> dict[str, float]``: runs in the grader after the reference notebook
   ran in a kernel; ``student[name]`` reaches the reference's names (proxies or data) and
   ``student.run_cell(source)`` runs code in that kernel.
@@ -56,13 +58,16 @@ def threshold(values: list[float], margin: float) -> float:
     return math.floor((min(values) - margin) * 1000) / 1000
 
 
-def summarize(trials: list[dict[str, Any]], metric: str, margin: float) -> dict[str, Any]:
+def summarize(trials: list[dict[str, Any]], metric: str, margin: float,
+              fixed: float | None = None) -> dict[str, Any]:
     values = [t["metrics"][metric] for t in trials]
     keys = ("wall_seconds", "cpu_seconds")
+    derived = threshold(values, margin)
     return {
         "metric": metric,
         "min": min(values), "median": statistics.median(values), "max": max(values),
-        "margin": margin, "threshold": threshold(values, margin),
+        "margin": margin, "derived_threshold": derived,
+        "threshold": derived if fixed is None else fixed, "fixed": fixed is not None,
         **{f"{k}_median": statistics.median(t[k] for t in trials) for k in keys},
         **{f"{k}_max": max(t[k] for t in trials) for k in keys},
         "peak_memory_mb": max(t["kernel_maxrss_mb"] for t in trials),
@@ -98,9 +103,15 @@ def run(hw: Homework, seeds: list[int] | None = None) -> dict[str, Any]:
             shown = ", ".join(f"{k} {v:.4f}" for k, v in metrics.items())
             print(f"[{i:>2}/{len(seeds)}] seed {seed}: {shown} ({wall:.1f} s)", file=sys.stderr,
                   flush=True)
+    fixed = getattr(spec, "THRESHOLD", None)
+    summary = summarize(trials, spec.METRIC, float(spec.MARGIN),
+                        None if fixed is None else float(fixed))
+    if summary["threshold"] > summary["min"]:
+        raise UserError(f"{hw.name}: the reference's {spec.METRIC} falls to {summary['min']:.4f} "
+                        f"on some seed, below the threshold {summary['threshold']:.3f}; fix the "
+                        "recipe or the threshold")
     report = {"homework": hw.name, "question": spec.QUESTION, "seeds": seeds,
-              "threads": 1, "summary": summarize(trials, spec.METRIC, float(spec.MARGIN)),
-              "trials": trials}
+              "threads": 1, "summary": summary, "trials": trials}
     (hw.folder / "calibration.json").write_text(json.dumps(report, indent=2) + "\n")
     (hw.folder / "calibration.md").write_text(markdown(report))
     return report
@@ -113,8 +124,11 @@ def markdown(report: dict[str, Any]) -> str:
         f"Written by `deepgrade calibrate {report['homework']}`: the reference solution trained "
         f"on {len(report['seeds'])} seeds in the grading kernel (1 thread).", "",
         f"- {s['metric']}: min {s['min']:.4f}, median {s['median']:.4f}, max {s['max']:.4f}",
-        f"- hidden threshold: **{s['threshold']:.3f}** (minimum {s['min']:.4f} minus margin "
-        f"{s['margin']:g}, rounded down)",
+        (f"- hidden threshold: **{s['threshold']:.3f}**, fixed by the course; the reference's "
+         f"worst seed clears it by {s['min'] - s['threshold']:.4f} (minimum minus margin "
+         f"{s['margin']:g} would give {s['derived_threshold']:.3f})" if s["fixed"] else
+         f"- hidden threshold: **{s['threshold']:.3f}** (minimum {s['min']:.4f} minus margin "
+         f"{s['margin']:g}, rounded down)"),
         f"- wall time per trial: median {s['wall_seconds_median']:.2f} s, max "
         f"{s['wall_seconds_max']:.2f} s; CPU: median {s['cpu_seconds_median']:.2f} s, max "
         f"{s['cpu_seconds_max']:.2f} s",

@@ -1,0 +1,21 @@
+OK_FORMAT = True
+
+test = {   'name': 'losses',
+    'points': 6,
+    'suites': [   {   'cases': [   {   'code': '>>> J, dJ = mse_loss(np.zeros((2, 3)), np.ones((2, 3)))\n'
+                                               ">>> assert np.ndim(J) == 0, 'the loss is a single number'\n"
+                                               ">>> assert np.shape(dJ) == (2, 3), 'the gradient has the shape of y_hat'\n"
+                                               ">>> assert np.isclose(J, 1.0), 'predicting 1 everywhere for targets 0 costs a mean squared error of 1'\n",
+                                       'hidden': False,
+                                       'locked': False,
+                                       'points': 0.5},
+                                   {   'code': '>>> J, dJ = bce_loss(np.array([1.0, 0.0]), np.array([0.5, 0.5]))\n'
+                                               ">>> assert np.ndim(J) == 0 and np.shape(dJ) == (2,), 'a single number, and a gradient shaped like y_hat'\n"
+                                               ">>> assert np.isclose(J, np.log(2.0)), 'a prediction of 1/2 costs log 2 whatever the label'\n",
+                                       'hidden': False,
+                                       'locked': False,
+                                       'points': 0.5}],
+                      'scored': True,
+                      'setup': '',
+                      'teardown': '',
+                      'type': 'doctest'}]}

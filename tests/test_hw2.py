@@ -1,0 +1,272 @@
+"""hw2 (backpropagation from scratch): what its hidden tests promise, checked.
+
+- the bundle's questions are COURSE.md's, in order; hidden tests carry most of the points;
+- graded end to end, the reference earns full marks and the student template nothing;
+- run in-process against local implementations (fast, no kernel), the hidden tests of `mlp`
+  compare every gradient for every (f, g) pair with mse_loss and every f with bce_loss, and say
+  which parameter, which pair and which loss in a message that quotes no test code;
+- every mutant fails a hidden test of its question and every alternate passes them;
+- the `training` threshold is the one COURSE.md fixes, it is at or below the calibrated one, and
+  the calibration trains on exactly the hidden test's spirals.
+"""
+
+from __future__ import annotations
+
+import ast
+import doctest
+import json
+import math
+import re
+import warnings
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+import torch
+
+from conftest import ROOT
+from deepgrade.grade.bundle import Bundle, Case
+from deepgrade.grade.runner import grade_submission, trusted_globals
+from deepgrade.validate.variants import read_variants
+
+HW = "hw2"
+FOLDER = ROOT / "assignments" / HW
+BUNDLE = ROOT / "autograder" / HW / f"{HW}-autograder.zip"
+REFERENCE = ROOT / "solutions" / HW / f"{HW}-solutions.ipynb"
+TEMPLATE = ROOT / "student" / HW / f"{HW}.ipynb"
+# COURSE.md, section "hw2", in order (also compared with COURSE.md itself when it is found).
+QUESTIONS = ["tiny_net", "losses", "mlp", "layers", "training", "model_size", "activations"]
+COURSE_THRESHOLD = 0.90  # "require accuracy >= 0.90 on fresh points of the same spirals"
+PAIRS = [(f, g) for f in ("relu", "sigmoid", "identity") for g in ("relu", "sigmoid", "identity")]
+GRAD_KEYS = ["dJdW1", "dJdb1", "dJdW2", "dJdb2"]
+
+
+@pytest.fixture(scope="module")
+def bundle() -> Bundle:
+    return Bundle.load(BUNDLE)
+
+
+def question(bundle: Bundle, name: str):
+    return next(q for q in bundle.questions if q.name == name)
+
+
+def hidden_cases(bundle: Bundle, name: str) -> list[Case]:
+    return [c for c in question(bundle, name).cases if c.hidden]
+
+
+def reference_definitions() -> list[str]:
+    """Sources of the reference notebook's cells that only import and define (no plots)."""
+    sources = []
+    for cell in nbformat.read(REFERENCE, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        body = ast.parse(cell.source).body
+        if body and all(isinstance(n, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef))
+                        for n in body):
+            sources.append(cell.source)
+    return sources
+
+
+def local_student(extra: str = "") -> dict:
+    """The reference's definitions, then ``extra`` (a variant), as a plain namespace."""
+    ns: dict = {"np": np, "math": math, "torch": torch}  # the notebook's imports
+    for source in [*reference_definitions(), extra]:
+        exec(compile(source, "<local student>", "exec"), ns)
+    return ns
+
+
+def run_locally(case: Case, student: dict) -> str | None:
+    """Run a test case against local objects; the failure message, or None when it passes."""
+    ns = {**trusted_globals(), **{k: v for k, v in student.items() if not k.startswith("__")}}
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # overflow warnings of wrong variants are noise
+            for example in doctest.DocTestParser().get_examples(case.code):
+                exec(compile(example.source, f"<{case.name}>", "exec"), ns)
+    except AssertionError as exc:
+        return str(exc) or "assertion failed"
+    except Exception as exc:  # as the runner does: the test could not use the answer
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def failures(bundle: Bundle, name: str, student: dict) -> dict[str, str]:
+    out = {}
+    for case in hidden_cases(bundle, name):
+        message = run_locally(case, student)
+        if message is not None:
+            out[case.name] = message
+    return out
+
+
+# ---------------------------------------------------------------------------- the bundle
+def course_questions() -> list[str] | None:
+    for path in (ROOT / "COURSE.md", ROOT.parent / "shared" / "COURSE.md"):
+        if path.is_file():
+            section = path.read_text().split("\n## hw2")[1].split("\n## ")[0]
+            return re.findall(r"^- `(\w+)` —", section, flags=re.MULTILINE)
+    return None
+
+
+def test_bundle_questions_are_course_md_list(bundle):
+    assert [q.name for q in bundle.questions] == QUESTIONS
+    listed = course_questions()
+    if listed is not None:
+        assert listed == QUESTIONS
+
+
+def test_hidden_tests_carry_most_points(bundle):
+    for q in bundle.questions:
+        hidden = sum(c.points for c in q.cases if c.hidden)
+        assert hidden >= 0.75 * q.max_score, (q.name, hidden, q.max_score)
+
+
+def test_written_questions_have_model_answers_and_rubrics():
+    text = (ROOT / "solutions" / HW / "written-answers.md").read_text()
+    sections = text.split("\n## `")[1:]
+    names = [s.split("`")[0] for s in sections]
+    assert names == ["written_backprop_jacobians", "written_swish", "written_relu_vs_sigmoid",
+                     "written_mixture_network"]
+    for section in sections:
+        assert "**Model answer.**" in section and "**Rubric (" in section, section[:80]
+
+
+def test_student_notebook_holds_no_solution():
+    source = "\n".join(c.source for c in nbformat.read(TEMPLATE, as_version=4).cells)
+    for fragment in ("dJdz3", "reversed(self.layers)", "np.logaddexp", "layer.params[key] -=",
+                     "sqrt(2.0 / in_features)", "p * p"):
+        assert fragment not in source, fragment
+
+
+# ---------------------------------------------------------------------------- graded end to end
+def test_reference_full_marks_template_zero(bundle):
+    reference = grade_submission(bundle, REFERENCE)
+    assert all(c.ok for c in reference.cells), [c.message for c in reference.cells if not c.ok]
+    for q in reference.questions:
+        lost = [c.message for c in q.cases if not c.passed]
+        assert q.score == q.max_score, (q.name, lost)
+    template = grade_submission(bundle, TEMPLATE)
+    assert all(c.ok for c in template.cells), "the unmodified student notebook runs top to bottom"
+    assert {q.name: q.score for q in template.questions} == {name: 0 for name in QUESTIONS}
+
+
+# ---------------------------------------------------------------------------- backprop coverage
+def test_reference_passes_hidden_tests_locally(bundle):
+    student = local_student()
+    for name in QUESTIONS:
+        assert failures(bundle, name, student) == {}, name
+
+
+def off_by_a_little(f_g: tuple[str, str] | None, key: str, rel: float = 1e-5) -> str:
+    """An MLP whose gradient `key` is `rel` too large (relatively), only for the pair f_g."""
+    return f"""
+_PAIR = {f_g!r}
+class MLP(MLP):
+    def backward(self, dJdy_hat):
+        super().backward(dJdy_hat)
+        if _PAIR is None or (self.f_function, self.g_function) == _PAIR:
+            self.grads[{key!r}] = self.grads[{key!r}] * (1 + {rel!r})
+"""
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=[f"{f}-{g}" for f, g in PAIRS])
+def test_mlp_gradients_checked_for_every_pair(bundle, pair):
+    failed = failures(bundle, "mlp", local_student(off_by_a_little(pair, "dJdW1")))
+    f, g = pair
+    wanted = f"dJdW1 for f={f}, g={g} with mse_loss"
+    assert any(m.startswith(wanted) for m in failed.values()), failed
+    if g == "sigmoid":  # cross-entropy is checked for the three f with a sigmoid output
+        wanted = f"dJdW1 for f={f}, g=sigmoid with bce_loss"
+        assert any(m.startswith(wanted) for m in failed.values()), failed
+
+
+@pytest.mark.parametrize("key", GRAD_KEYS)
+def test_mlp_every_gradient_is_compared_and_named(bundle, key):
+    # 1e-3: large enough for the finite-difference case too (its tolerance is rtol 1e-5)
+    failed = failures(bundle, "mlp", local_student(off_by_a_little(None, key, 1e-3)))
+    gradient_cases = [c.name for c in hidden_cases(bundle, "mlp")][1:]  # all but forward-only
+    assert sorted(failed) == sorted(gradient_cases)
+    for message in failed.values():
+        assert message.startswith(key), message
+        for part in ("worst at", "expected", "got", "tolerance rtol="):
+            assert part in message, message
+        # Messages help without showing the test: no code, no helper names.
+        assert "\n" not in message and not re.search(r"assert|torch|check_mlp|lambda", message)
+
+
+def test_mlp_finite_difference_case_alone_catches_a_wrong_gradient(bundle):
+    [case] = [c for c in hidden_cases(bundle, "mlp") if "finite differences" in c.code]
+    message = run_locally(case, local_student(off_by_a_little(("relu", "sigmoid"), "dJdb2", 1e-3)))
+    assert message and "against central finite differences" in message, message
+
+
+# ---------------------------------------------------------------------------- variants
+@pytest.mark.parametrize("variant", read_variants(FOLDER / "mutants", "mutant"),
+                         ids=lambda v: v.name)
+def test_mutant_fails_a_hidden_test_of_its_question(bundle, variant):
+    [name] = variant.questions
+    assert failures(bundle, name, local_student(variant.source)), variant.description
+
+
+@pytest.mark.parametrize("variant", read_variants(FOLDER / "alternates", "alternate"),
+                         ids=lambda v: v.name)
+def test_alternate_passes_the_hidden_tests(bundle, variant):
+    student = local_student(variant.source)
+    for name in variant.questions:
+        assert failures(bundle, name, student) == {}, name
+
+
+# ---------------------------------------------------------------------------- training
+def training_source(bundle: Bundle) -> str:
+    [case] = [c for c in hidden_cases(bundle, "training") if "acc >=" in c.code]
+    return "\n".join(e.source for e in doctest.DocTestParser().get_examples(case.code))
+
+
+def function_dumps(source: str, names: tuple[str, ...]) -> dict[str, str]:
+    return {n.name: ast.dump(n) for n in ast.parse(source).body
+            if isinstance(n, ast.FunctionDef) and n.name in names}
+
+
+def calibration_spec() -> dict:
+    ns: dict = {}
+    exec(compile((FOLDER / "calibration.py").read_text(), "calibration.py", "exec"), ns)
+    return ns
+
+
+def test_calibration_trains_on_the_hidden_tests_spirals(bundle):
+    spec = calibration_spec()
+    test = training_source(bundle)
+    names = ("hidden_spirals", "spiral_logits")
+    assert function_dumps(test, names) == function_dumps((FOLDER / "calibration.py").read_text(),
+                                                         names)
+    assert spec["QUESTION"] == "training" and spec["METRIC"] == "accuracy"
+    assert len(spec["SEEDS"]) >= 20
+    seed = int(re.search(r"^SEED = (\d+)$", test, flags=re.MULTILINE).group(1))
+    assert seed in spec["SEEDS"], "the hidden test's seed is one of the calibrated ones"
+    assert "hidden=64, epochs=200, lr=0.5, seed=SEED" in test  # the call trial() makes
+
+
+def test_hidden_threshold_is_course_md_and_within_the_calibration(bundle):
+    threshold = float(re.search(r"acc >= (0\.\d+)", training_source(bundle)).group(1))
+    assert threshold == COURSE_THRESHOLD
+    path = FOLDER / "calibration.json"
+    if not path.is_file():
+        pytest.skip("no calibration.json: run `deepgrade calibrate hw2`")
+    report = json.loads(path.read_text())
+    spec = calibration_spec()
+    assert report["question"] == "training" and report["seeds"] == spec["SEEDS"]
+    summary = report["summary"]
+    assert summary["margin"] == spec["MARGIN"]
+    accuracies = [t["metrics"]["accuracy"] for t in report["trials"]]
+    assert min(accuracies) == summary["min"]
+    # The reference clears the hidden threshold on every seed, by at least the margin.
+    assert threshold <= summary["threshold"] <= min(accuracies) - spec["MARGIN"] + 1e-12
+
+
+@pytest.mark.parametrize("mutant", ["training_no_update", "training_wrong_sign"])
+def test_broken_trainers_fail_the_accuracy_test(bundle, mutant):
+    [case] = [c for c in hidden_cases(bundle, "training") if "acc >=" in c.code]
+    source = (FOLDER / "mutants" / f"{mutant}.py").read_text()
+    message = run_locally(case, local_student(source))
+    assert message and "at least 90% is required" in message, message
