@@ -17,6 +17,15 @@ from deepgrade.grade.bundle import Bundle
 from deepgrade.grade.runner import Report, failed_report, grade_submission
 
 
+def warm_up() -> None:
+    """Pool initializer: start the kernel launcher, then import the grader's own libraries
+    while it loads (both take about 2 s; overlapped, a new grader process is ready sooner)."""
+    from deepgrade.grade import kernel, runner
+
+    kernel.zygote()
+    runner.trusted_globals()
+
+
 def grade_one(bundle: Bundle, path: Path | None, name: str) -> Report:
     """A report for one submission, whatever happens (a grader bug included)."""
     if path is None:
@@ -67,7 +76,7 @@ def grade_many(bundle: Bundle, paths: list[Path | None], jobs: int = 1,
             bar.step()
         return reports
     ctx = multiprocessing.get_context("spawn")  # a clean grader: no state inherited by fork
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=warm_up) as pool:
         futures = {pool.submit(grade_one, bundle, p, n): i
                    for i, (p, n) in enumerate(zip(paths, names))}
         reports: list[Report | None] = [None] * len(paths)
