@@ -131,7 +131,10 @@ def visible_paths() -> list[str]:
         if os.path.isdir(p):
             resolved = os.path.realpath(p)
             real += [p] if resolved == p else [p, resolved]
-    return sorted(set(real))
+    # Never a folder that holds everything else: the whole of /tmp or a home would bring the
+    # grader's scratch folders (other submissions, results) back into view.
+    too_wide = {"/", "/tmp", "/root", "/home", "/work", os.path.expanduser("~")}
+    return sorted(p for p in set(real) if p not in too_wide)
 
 
 def plan(workdir: Path, memory_mb: int, cpu_seconds: int) -> SandboxPlan:
@@ -164,6 +167,10 @@ def build_root(p: SandboxPlan) -> str:
     root = "/tmp/deepgrade-root"
     os.makedirs(root, exist_ok=True)
     mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "mode=755,size=64m")
+    # /tmp first: the environment itself may live under /tmp (a clone in a scratch folder) and
+    # must be bound on top of the kernel's empty /tmp, not hidden under it.
+    os.makedirs(root + "/tmp", exist_ok=True)
+    mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=512m")
     for path in p.visible:
         target = root + path
         os.makedirs(target, exist_ok=True)
@@ -173,8 +180,6 @@ def build_root(p: SandboxPlan) -> str:
     for dev in ("null", "zero", "random", "urandom"):
         open(f"{root}/dev/{dev}", "w").close()
         mount(f"/dev/{dev}", f"{root}/dev/{dev}", None, MS_BIND)
-    os.makedirs(root + "/tmp", exist_ok=True)
-    mount("tmpfs", root + "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=512m")
     os.makedirs(root + p.workdir, exist_ok=True)
     mount(p.workdir, root + p.workdir, None, MS_BIND)
     os.makedirs(root + "/proc", exist_ok=True)
