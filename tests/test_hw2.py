@@ -18,8 +18,6 @@ import doctest
 import json
 import math
 import re
-import warnings
-from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -27,8 +25,8 @@ import pytest
 import torch
 
 from conftest import ROOT
-from deepgrade.grade.bundle import Bundle, Case
-from deepgrade.grade.runner import trusted_globals
+from hidden_local import failures, hidden_cases, reference_definitions, run_locally
+from deepgrade.grade.bundle import Bundle
 
 HW = "hw2"
 FOLDER = ROOT / "assignments" / HW
@@ -47,91 +45,15 @@ def bundle() -> Bundle:
     return Bundle.load(BUNDLE)
 
 
-def question(bundle: Bundle, name: str):
-    return next(q for q in bundle.questions if q.name == name)
-
-
-def hidden_cases(bundle: Bundle, name: str) -> list[Case]:
-    return [c for c in question(bundle, name).cases if c.hidden]
-
-
-def reference_definitions() -> list[str]:
-    """Sources of the reference notebook's cells that only import and define (no plots)."""
-    sources = []
-    for cell in nbformat.read(REFERENCE, as_version=4).cells:
-        if cell.cell_type != "code":
-            continue
-        body = ast.parse(cell.source).body
-        if body and all(isinstance(n, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef))
-                        for n in body):
-            sources.append(cell.source)
-    return sources
-
-
 def local_student(extra: str = "") -> dict:
     """The reference's definitions, then ``extra`` (a variant), as a plain namespace."""
     ns: dict = {"np": np, "math": math, "torch": torch}  # the notebook's imports
-    for source in [*reference_definitions(), extra]:
+    for source in [*reference_definitions(REFERENCE), extra]:
         exec(compile(source, "<local student>", "exec"), ns)
     return ns
 
 
-def run_locally(case: Case, student: dict) -> str | None:
-    """Run a test case against local objects; the failure message, or None when it passes."""
-    ns = {**trusted_globals(), **{k: v for k, v in student.items() if not k.startswith("__")}}
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # overflow warnings of wrong variants are noise
-            for example in doctest.DocTestParser().get_examples(case.code):
-                exec(compile(example.source, f"<{case.name}>", "exec"), ns)
-    except AssertionError as exc:
-        return str(exc) or "assertion failed"
-    except Exception as exc:  # as the runner does: the test could not use the answer
-        return f"{type(exc).__name__}: {exc}"
-    return None
-
-
-def failures(bundle: Bundle, name: str, student: dict) -> dict[str, str]:
-    out = {}
-    for case in hidden_cases(bundle, name):
-        message = run_locally(case, student)
-        if message is not None:
-            out[case.name] = message
-    return out
-
-
 # ---------------------------------------------------------------------------- the bundle
-def course_questions() -> list[str] | None:
-    for path in (ROOT / "COURSE.md", ROOT.parent / "shared" / "COURSE.md"):
-        if path.is_file():
-            section = path.read_text().split("\n## hw2")[1].split("\n## ")[0]
-            return re.findall(r"^- `(\w+)` —", section, flags=re.MULTILINE)
-    return None
-
-
-def test_bundle_questions_are_course_md_list(bundle):
-    assert [q.name for q in bundle.questions] == QUESTIONS
-    listed = course_questions()
-    if listed is not None:
-        assert listed == QUESTIONS
-
-
-def test_hidden_tests_carry_most_points(bundle):
-    for q in bundle.questions:
-        hidden = sum(c.points for c in q.cases if c.hidden)
-        assert hidden >= 0.75 * q.max_score, (q.name, hidden, q.max_score)
-
-
-def test_written_questions_have_model_answers_and_rubrics():
-    text = (ROOT / "solutions" / HW / "written-answers.md").read_text()
-    sections = text.split("\n## `")[1:]
-    names = [s.split("`")[0] for s in sections]
-    assert names == ["written_backprop_jacobians", "written_swish", "written_relu_vs_sigmoid",
-                     "written_mixture_network"]
-    for section in sections:
-        assert "**Model answer.**" in section and "**Rubric (" in section, section[:80]
-
-
 def test_student_notebook_holds_no_solution():
     source = "\n".join(c.source for c in nbformat.read(TEMPLATE, as_version=4).cells)
     for fragment in ("dJdz3", "reversed(self.layers)", "np.logaddexp", "layer.params[key] -=",

@@ -1,0 +1,10 @@
+# question: corner_task
+# mistake: compares the corners of the same row instead of the diagonally opposite ones
+def make_corner_dataset():
+    X = np.zeros((16, 1, 5, 5))
+    Y = np.zeros((16, 1, 5, 5))
+    for i, (tl, tr, bl, br) in enumerate(itertools.product([0, 1], repeat=4)):
+        X[i, 0, 0, 0], X[i, 0, 0, 4], X[i, 0, 4, 0], X[i, 0, 4, 4] = tl, tr, bl, br
+        Y[i, 0, 0, 0] = Y[i, 0, 0, 4] = float(tl == tr)
+        Y[i, 0, 4, 0] = Y[i, 0, 4, 4] = float(bl == br)
+    return X, Y

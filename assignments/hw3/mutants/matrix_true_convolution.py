@@ -1,0 +1,17 @@
+# question: conv_as_matrix
+# mistake: flips the kernel (true convolution), while conv2d computes a cross-correlation
+def conv2d_matrix(kernel, input_shape, stride=1, padding=0):
+    kernel = np.asarray(kernel, dtype=np.float64)[::-1, ::-1]
+    kh, kw = kernel.shape
+    H, W = input_shape
+    Ho = (H + 2 * padding - kh) // stride + 1
+    Wo = (W + 2 * padding - kw) // stride + 1
+    A = np.zeros((Ho * Wo, H * W))
+    for i in range(Ho):
+        for j in range(Wo):
+            for a in range(kh):
+                for b in range(kw):
+                    r, c = i * stride - padding + a, j * stride - padding + b
+                    if 0 <= r < H and 0 <= c < W:
+                        A[i * Wo + j, r * W + c] += kernel[a, b]
+    return A

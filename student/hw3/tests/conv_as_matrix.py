@@ -1,0 +1,20 @@
+OK_FORMAT = True
+
+test = {   'name': 'conv_as_matrix',
+    'points': 8,
+    'suites': [   {   'cases': [   {   'code': '>>> centre = np.array([[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]])\n'
+                                               '>>> A = conv2d_matrix(centre, (4, 5), padding=1)\n'
+                                               ">>> assert np.shape(A) == (20, 20), 'a 3x3 kernel with padding 1 keeps a 4x5 image 4x5'\n"
+                                               ">>> assert np.allclose(A, np.eye(20)), 'the kernel that picks the centre pixel is the identity map'\n",
+                                       'hidden': False,
+                                       'locked': False,
+                                       'points': 0.5},
+                                   {   'code': '>>> B = conv_transpose2d_matrix(np.ones((2, 2)), (2, 2), stride=2)\n'
+                                               ">>> assert np.shape(B) == (16, 4), 'a 2x2 input, 2x2 kernel and stride 2 give a 4x4 output'\n",
+                                       'hidden': False,
+                                       'locked': False,
+                                       'points': 0.5}],
+                      'scored': True,
+                      'setup': '',
+                      'teardown': '',
+                      'type': 'doctest'}]}

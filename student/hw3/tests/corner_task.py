@@ -1,0 +1,23 @@
+OK_FORMAT = True
+
+test = {   'name': 'corner_task',
+    'points': 10,
+    'suites': [   {   'cases': [   {   'code': '>>> data = make_corner_dataset()\n'
+                                               ">>> assert data is not None and len(data) == 2, 'return the pair (X, Y)'\n"
+                                               '>>> X, Y = data\n'
+                                               '>>> assert np.shape(X) == (16, 1, 5, 5) and np.shape(Y) == (16, 1, 5, 5)\n'
+                                               ">>> assert np.allclose(np.asarray(X)[:, 0, 1:4, :], 0) and np.allclose(np.asarray(Y)[:, 0, 2, :], 0), 'only the corners are ever non-zero'\n",
+                                       'hidden': False,
+                                       'locked': False,
+                                       'points': 0.5},
+                                   {   'code': '>>> model = build_corner_cnn()\n'
+                                               ">>> assert model is not None, 'build_corner_cnn() returned None'\n"
+                                               '>>> out = model(torch.zeros(2, 1, 5, 5))\n'
+                                               '>>> assert tuple(out.shape) == (2, 1, 5, 5), "one logit per pixel: the output has the input\'s shape"\n',
+                                       'hidden': False,
+                                       'locked': False,
+                                       'points': 0.5}],
+                      'scored': True,
+                      'setup': '',
+                      'teardown': '',
+                      'type': 'doctest'}]}
