@@ -69,7 +69,9 @@ def write_solutions(state: BuildState) -> None:
     nb = solutions.solution_notebook(state.assigned.autograder_notebook)
     if state.execute:
         timeout = int(state.hw.budgets.cell_seconds)
-        solutions.execute(state.hw.name, nb, state.assigned.student_tests, timeout)
+        solutions.execute(state.hw.name, nb, state.assigned.student_tests, timeout,
+                          autograder.support_files(state.hw))
+        solutions.check_public_tests(state.hw.name, nb)
     nb = normalize_notebook(nb, state.hw.name)
     write_notebook(nb, out / f"{state.hw.name}-solutions.ipynb")
     (out / f"{state.hw.name}-solutions.html").write_text(solutions.render_html(nb))

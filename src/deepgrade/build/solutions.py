@@ -31,21 +31,28 @@ def solution_notebook(autograder_nb: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def execute(hw: str, nb: nbformat.NotebookNode, public_tests: Path, timeout: int) -> None:
-    """Run ``nb`` in place in a scratch folder holding the public tests (for grader.check)."""
+def execute(hw: str, nb: nbformat.NotebookNode, public_tests: Path, timeout: int,
+            support: dict[str, bytes]) -> None:
+    """Run ``nb`` in place in a scratch folder laid out as the student's: the public tests (for
+    grader.check) and the support files beside it."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     with tempfile.TemporaryDirectory(prefix=f"deepgrade-{hw}-solutions-") as tmp:
         shutil.copytree(public_tests, Path(tmp) / "tests")
         nbformat.write(nb, Path(tmp) / f"{hw}.ipynb")  # otter.Notebook() looks for it
+        for name, data in support.items():
+            (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(tmp) / name).write_bytes(data)
         # Byte-stable outputs: otter's grader.check picks a random emoji for "passed!", so the
         # kernel seeds `random` at start-up (an IPython startup file) and hashes are fixed.
         startup = Path(tmp) / ".ipython" / "profile_default" / "startup"
         startup.mkdir(parents=True)
         (startup / "00-deepgrade-seed.py").write_text("import random\nrandom.seed(0)\n")
+        # One thread, as in the grading kernel: same numbers, and no oversubscribed cores.
         env = dict(os.environ, IPYTHONDIR=str(Path(tmp) / ".ipython"), PYTHONHASHSEED="0",
-                   MPLBACKEND="module://matplotlib_inline.backend_inline")
+                   MPLBACKEND="module://matplotlib_inline.backend_inline", OMP_NUM_THREADS="1",
+                   MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                                 resources={"metadata": {"path": tmp}}, record_timing=False)
         try:
@@ -57,6 +64,23 @@ def execute(hw: str, nb: nbformat.NotebookNode, public_tests: Path, timeout: int
                          for o in c.get("outputs", []) if o.get("output_type") == "error"), None)
             raise BuildError(hw, f"the solution notebook fails: {first}", cell=cell,
                              fix="run the master notebook top to bottom and fix that cell") from None
+
+
+def check_public_tests(hw: str, nb: nbformat.NotebookNode) -> None:
+    """Every ``grader.check`` of the executed solutions must pass, as students will run it:
+    otter compares doctest output, so a test line that prints something fails there even
+    though deepgrade's grader (which only executes it) would pass it."""
+    for number, cell in enumerate(nb.cells, start=1):
+        match = re.search(r'grader\.check\(["\'](\w+)["\']\)', cell.source) if cell.cell_type == "code" else None
+        if not match:
+            continue
+        text = "".join(str(o.get("data", {}).get("text/plain", o.get("text", "")))
+                       for o in cell.get("outputs", []))
+        if "passed" not in text or "failed" in text.lower():
+            raise BuildError(hw, "a public test fails on the reference solution in otter's "
+                             "grader.check", question=match.group(1), cell=number,
+                             fix="a test line must not print anything (write `assert ...`, "
+                             "or assign the value of a call)")
 
 
 def render_html(nb: nbformat.NotebookNode) -> str:

@@ -11,6 +11,7 @@ request carries the kernel's two pipe ends as passed file descriptors.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -40,6 +41,10 @@ def preload() -> None:
     from deepgrade.grade import worker
 
     worker.make_shell()
+    # Everything allocated so far is shared with every kernel; freezing it keeps the garbage
+    # collector from touching (and so copying) those pages in each forked kernel.
+    gc.collect()
+    gc.freeze()
 
 
 def become_kernel(plan: dict[str, Any], fd_in: int, fd_out: int) -> None:
@@ -67,6 +72,7 @@ def become_kernel(plan: dict[str, Any], fd_in: int, fd_out: int) -> None:
             sandbox.finish_in_namespace(root)
             _wait_as(os.fork(), fd_in, fd_out, reap_all=True)
         os.chdir(p.workdir)
+        sys.path.insert(0, "")  # as in Jupyter: modules beside the notebook import
         os.environ.clear()
         os.environ.update(p.env)
         sandbox.apply_limits(p)

@@ -1,0 +1,1 @@
+../../../src/deepgrade/data/fashion_mnist.py

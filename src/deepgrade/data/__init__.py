@@ -1,0 +1,1 @@
+"""Data sets the homeworks read from local files (never downloaded)."""

@@ -1,0 +1,32 @@
+OK_FORMAT = True
+
+test = {   'name': 'fashion_mlp',
+    'points': 12,
+    'suites': [   {   'cases': [   {   'code': '>>> model = build_mlp()\n'
+                                               ">>> assert model is not None, 'build_mlp returned None'\n"
+                                               '>>> shapes = {name: tuple(w.shape) for name, w in model.state_dict().items()}\n'
+                                               ">>> assert shapes == {'1.weight': (256, 784), '1.bias': (256,), '3.weight': (128, 256), '3.bias': (128,), '5.weight': (64, 128), '5.bias': (64,), "
+                                               '\'7.weight\': (10, 64), \'7.bias\': (10,)}, f"build_mlp\'s weights are {shapes}: the layers must be exactly those of the question, unnamed"\n'
+                                               '>>> out = model(torch.zeros(2, 1, 28, 28))\n'
+                                               ">>> assert tuple(out.shape) == (2, 10), 'the model maps (N, 1, 28, 28) images to (N, 10) logits'\n",
+                                       'hidden': False,
+                                       'locked': False,
+                                       'points': 0.5},
+                                   {   'code': '>>> _ = torch.manual_seed(0)\n'
+                                               '>>> x, y = (torch.rand(64, 1, 28, 28).numpy(), torch.randint(0, 10, (64,)).numpy())\n'
+                                               '>>> history = train_model(build_mlp(), x, y, x[:32], y[:32], epochs=2, batch_size=16)\n'
+                                               ">>> assert history is not None, 'train_model returned None'\n"
+                                               '>>> assert set(history) == {\'train_loss\', \'test_loss\'}, "train_model returns a dict with keys \'train_loss\' and \'test_loss\'"\n'
+                                               ">>> assert len(history['train_loss']) == 2 and len(history['test_loss']) == 2, 'one value per epoch in each list'\n"
+                                               '>>> p = predict_proba(build_mlp(), x[:5])\n'
+                                               ">>> assert p is not None, 'predict_proba returned None'\n"
+                                               '>>> p = p.detach().numpy() if isinstance(p, torch.Tensor) else np.asarray(p)\n'
+                                               ">>> assert p.shape == (5, 10), 'predict_proba returns one row of 10 probabilities per image'\n"
+                                               ">>> assert np.allclose(p.sum(axis=1), 1.0, atol=1e-05), 'each row of probabilities sums to 1'\n",
+                                       'hidden': False,
+                                       'locked': False,
+                                       'points': 0.5}],
+                      'scored': True,
+                      'setup': '',
+                      'teardown': '',
+                      'type': 'doctest'}]}
