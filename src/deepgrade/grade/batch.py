@@ -17,13 +17,11 @@ from deepgrade.grade.bundle import Bundle
 from deepgrade.grade.runner import Report, failed_report, grade_submission
 
 
-def warm_up() -> None:
-    """Pool initializer: start the kernel launcher, then import the grader's own libraries
-    while it loads (both take about 2 s; overlapped, a new grader process is ready sooner)."""
-    from deepgrade.grade import kernel, runner
+def adopt_zygote(zygotes: list, slots) -> None:
+    """Pool initializer: take one of the zygotes the parent started, each grader its own."""
+    from deepgrade.grade import kernel
 
-    kernel.zygote()
-    runner.trusted_globals()
+    kernel.adopt(zygotes[slots.get()], zygotes)
 
 
 def grade_one(bundle: Bundle, path: Path | None, name: str) -> Report:
@@ -75,8 +73,30 @@ def grade_many(bundle: Bundle, paths: list[Path | None], jobs: int = 1,
             reports.append(grade_one(bundle, path, name))
             bar.step()
         return reports
-    ctx = multiprocessing.get_context("spawn")  # a clean grader: no state inherited by fork
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=warm_up) as pool:
+    # Start-up, overlapped: the graders' zygotes (clean interpreters that load torch for the
+    # kernels, about 2 s) start first; meanwhile this process imports what the graders need;
+    # then the graders are forked from it, each adopting one zygote. Forking is safe here:
+    # nothing has started threads (torch's pools start on first use), a grader holds no more
+    # than this process does, and kernels always come from the clean zygotes, never a grader.
+    from deepgrade.grade import kernel, runner
+
+    zygotes = kernel.prestart(jobs)
+    runner.trusted_globals()
+    ctx = multiprocessing.get_context("fork")
+    slots = ctx.SimpleQueue()
+    for i in range(jobs):
+        slots.put(i)
+    try:
+        return _run_pool(bundle, paths, names, jobs, ctx, bar, (zygotes, slots))
+    finally:
+        for z in zygotes:
+            z.close()
+
+
+def _run_pool(bundle: Bundle, paths: list[Path | None], names: list[str], jobs: int, ctx,
+              bar: Progress, initargs: tuple) -> list[Report]:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=adopt_zygote,
+                             initargs=initargs) as pool:
         futures = {pool.submit(grade_one, bundle, p, n): i
                    for i, (p, n) in enumerate(zip(paths, names))}
         reports: list[Report | None] = [None] * len(paths)

@@ -52,6 +52,7 @@ class Zygote:
         )
         theirs.close()
         self.sock = ours
+        self._creator = os.getpid()
         self._ready = False  # checked on first use, so the grader can work while it loads
 
     def _wait_ready(self) -> None:
@@ -73,7 +74,15 @@ class Zygote:
         return json.loads(self.sock.recv(1 << 16))
 
     def alive(self) -> bool:
-        return self.process.poll() is None
+        if os.getpid() == self._creator:
+            return self.process.poll() is None
+        # In a forked grader the zygote is not our child: Popen.poll() would see ECHILD and
+        # report it dead (exit status 0).
+        try:
+            os.kill(self.process.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
 
     def close(self) -> None:
         self.sock.close()
@@ -85,6 +94,34 @@ class Zygote:
 
 
 _zygote: Zygote | None = None
+
+
+def _forget_zygote_in_child() -> None:
+    # A forked process (a grader of a batch) must not share its parent's zygote: it would read
+    # replies meant for the parent. Its copy of the socket is closed; the parent's stays open.
+    global _zygote
+    if _zygote is not None:
+        _zygote.sock.close()
+        _zygote = None
+
+
+os.register_at_fork(after_in_child=_forget_zygote_in_child)
+
+
+def prestart(count: int) -> list[Zygote]:
+    """Start ``count`` zygotes now (they load in the background) for graders forked later."""
+    return [Zygote() for _ in range(count)]
+
+
+def adopt(mine: Zygote, others: list[Zygote]) -> None:
+    """In a forked grader: use ``mine`` as this process's zygote; drop the copies of the others'
+    sockets (they belong to the other graders)."""
+    global _zygote
+    for z in others:
+        if z is not mine:
+            z.sock.close()
+    _zygote = mine
+    atexit.register(mine.close)
 
 
 def zygote() -> Zygote:

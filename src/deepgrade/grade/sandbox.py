@@ -67,6 +67,16 @@ def is_root() -> bool:
 _uid_lock: Any = None
 
 
+def _forget_uid_in_child() -> None:
+    # The lock belongs to the parent (flock locks follow the open file, shared across fork):
+    # a forked grader locks a uid of its own on first use, and never kills its parent's kernels.
+    global _uid_lock
+    _uid_lock = None
+
+
+os.register_at_fork(after_in_child=_forget_uid_in_child)
+
+
 def kernel_uid() -> int | None:
     """A uid for this grader process's kernels, locked so no concurrent grader shares it."""
     global _uid_lock
