@@ -24,7 +24,7 @@ import math
 import statistics
 import sys
 import time
-from pathlib import Path
+
 from types import ModuleType
 from typing import Any
 

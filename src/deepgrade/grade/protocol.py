@@ -163,10 +163,3 @@ def decode(obj: Any, *, on_handle: Callable[[dict[str, Any]], Any],
         raise ProtocolError(f"unknown tag in {sorted(obj)[:3]}")
     return {k: decode(v, **kw) for k, v in obj.items()}
 
-
-def describe(value: Any, limit: int = 80) -> str:
-    """A short, safe description of a received value for failure messages."""
-    if isinstance(value, np.ndarray):
-        return f"array of shape {value.shape} and dtype {value.dtype}"
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
