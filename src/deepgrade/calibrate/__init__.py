@@ -24,7 +24,6 @@ import math
 import statistics
 import sys
 import time
-
 from types import ModuleType
 from typing import Any
 
