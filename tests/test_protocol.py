@@ -84,3 +84,13 @@ def test_read_times_out_at_the_deadline():
         protocol.read_message(r, deadline=time.monotonic() + 0.2)
     assert time.monotonic() - start < 2
     os.close(r), os.close(w)
+
+
+def test_containers_encode_the_same_way_on_both_sides():
+    item = lambda v: v * 2 if isinstance(v, int) else v  # noqa: E731
+    assert protocol.encode_container((1, 2), item) == {"__tuple__": [2, 4]}
+    assert protocol.encode_container({"a": 1}, item) == {"a": 2}
+    # keys that are not plain strings, or that look like tags, travel as pairs
+    assert protocol.encode_container({1: 1}, item) == {"__dict__": [[2, 2]]}
+    assert protocol.encode_container({"__nd__": 1}, item) == {"__dict__": [["__nd__", 2]]}
+    assert protocol.encode_container("text", item) is NotImplemented

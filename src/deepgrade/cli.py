@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from deepgrade.errors import UserError
-from deepgrade.project import find_root, resolve_homeworks
+from deepgrade.project import find_root, list_homeworks, resolve_homeworks
 
 
 def _venv_on_path() -> None:
@@ -87,15 +87,9 @@ def calibrate(homeworks: tuple[str, ...], seeds: int | None) -> None:
     from deepgrade.calibrate import main
 
     root = find_root()
-    names = homeworks or tuple(h for h in _names(root) if (root / "assignments" / h /
-                                                          "calibration.py").is_file())
+    names = homeworks or tuple(h for h in list_homeworks(root)
+                               if (root / "assignments" / h / "calibration.py").is_file())
     main(resolve_homeworks(root, names), list(range(seeds)) if seeds else None)
-
-
-def _names(root: Path) -> list[str]:
-    from deepgrade.project import list_homeworks
-
-    return list_homeworks(root)
 
 
 def main() -> None:

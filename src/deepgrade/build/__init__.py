@@ -28,6 +28,7 @@ class BuildState:
     execute: bool = True
     nb: object = None
     spec: MasterSpec | None = None
+    support: dict[str, bytes] = field(default_factory=dict)  # assignments/<hw>/files/, read once
     assigned: AssignOutput | None = None
     written: list[Path] = field(default_factory=list)
 
@@ -35,6 +36,7 @@ class BuildState:
 def check(state: BuildState) -> None:
     state.nb = read_master(state.hw.name, state.hw.master)
     state.spec = check_master(state.hw.name, state.nb)
+    state.support = autograder.support_files(state.hw)
 
 
 def assign(state: BuildState) -> None:
@@ -49,7 +51,7 @@ def write_student(state: BuildState) -> None:
     nb = nbformat.read(state.assigned.student_notebook, as_version=4)
     write_notebook(normalize_notebook(nb, state.hw.name), out / f"{state.hw.name}.ipynb")
     shutil.copytree(state.assigned.student_tests, out / "tests")
-    for name, data in autograder.support_files(state.hw).items():
+    for name, data in state.support.items():
         (out / name).parent.mkdir(parents=True, exist_ok=True)
         (out / name).write_bytes(data)
     state.written.append(out)
@@ -59,7 +61,7 @@ def write_autograder(state: BuildState) -> None:
     out = state.hw.out("autograder", state.out_root)
     _reset(out)
     names = [q.name for q in state.spec.autograded]
-    autograder.write_bundle(state.hw, names, state.assigned.autograder_tests, out)
+    autograder.write_bundle(state.hw, names, state.assigned.autograder_tests, state.support, out)
     state.written.append(out)
 
 
@@ -70,7 +72,7 @@ def write_solutions(state: BuildState) -> None:
     if state.execute:
         timeout = int(state.hw.budgets.cell_seconds)
         solutions.execute(state.hw.name, nb, state.assigned.student_tests, timeout,
-                          autograder.support_files(state.hw))
+                          state.support)
         solutions.check_public_tests(state.hw.name, nb)
     nb = normalize_notebook(nb, state.hw.name)
     write_notebook(nb, out / f"{state.hw.name}-solutions.ipynb")

@@ -23,7 +23,8 @@ def package_sources() -> dict[str, bytes]:
     return files
 
 
-def bundle_files(hw: Homework, questions: list[str], tests_dir: Path) -> dict[str, bytes]:
+def bundle_files(hw: Homework, questions: list[str], tests_dir: Path,
+                 support: dict[str, bytes]) -> dict[str, bytes]:
     """Everything that goes into ``<hw>-autograder.zip``, keyed by its path in the zip."""
     templates = resources.files("deepgrade.build") / "templates"
     budgets = hw.budgets
@@ -48,7 +49,7 @@ def bundle_files(hw: Homework, questions: list[str], tests_dir: Path) -> dict[st
     }
     for name in questions:
         files[f"tests/{name}.py"] = (tests_dir / f"{name}.py").read_bytes()
-    files.update({f"files/{name}": data for name, data in support_files(hw).items()})
+    files.update({f"files/{name}": data for name, data in support.items()})
     files.update(package_sources())
     return files
 
@@ -68,7 +69,8 @@ def requirements_text(root: Path) -> str:
     return "# Pinned by deepgrade (requirements.lock); torch 2.13.0 CPU is installed first.\n" + lock
 
 
-def write_bundle(hw: Homework, questions: list[str], tests_dir: Path, out: Path) -> Path:
+def write_bundle(hw: Homework, questions: list[str], tests_dir: Path, support: dict[str, bytes],
+                 out: Path) -> Path:
     path = out / f"{hw.name}-autograder.zip"
-    write_zip(path, bundle_files(hw, questions, tests_dir), EXECUTABLES)
+    write_zip(path, bundle_files(hw, questions, tests_dir, support), EXECUTABLES)
     return path

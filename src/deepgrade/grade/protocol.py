@@ -96,6 +96,21 @@ def encode_array(array: np.ndarray, *, torch: bool = False) -> dict[str, Any]:
     return out
 
 
+def encode_container(value: Any, item: Callable[[Any], Any]) -> Any:
+    """A tuple, list or dict as a wire value, each element through ``item``; ``NotImplemented``
+    when ``value`` is none of them. Dicts whose keys are not all plain strings (or could be
+    mistaken for tags) travel as ``{"__dict__": [[key, value], ...]}``."""
+    if isinstance(value, tuple):
+        return {"__tuple__": [item(v) for v in value]}
+    if isinstance(value, list):
+        return [item(v) for v in value]
+    if isinstance(value, dict):
+        if all(type(k) is str and not k.startswith("__") for k in value):
+            return {k: item(v) for k, v in value.items()}
+        return {"__dict__": [[item(k), item(v)] for k, v in value.items()]}
+    return NotImplemented
+
+
 def decode_array(obj: dict[str, Any]) -> np.ndarray:
     """Rebuild a tagged array, checking dtype, shape and byte count; returns a writable copy."""
     dtype, shape, data = obj.get("__nd__"), obj.get("shape"), obj.get("data")

@@ -8,12 +8,15 @@ did not touch. A test that hangs or kills the kernel is handled the same way.
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 import time
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from deepgrade.grade import protocol
 from deepgrade.grade.kernel import Kernel, KernelDied, KernelFault, KernelTimeout
@@ -38,7 +41,6 @@ class Session:
     kernel: Kernel | None = None
     cells_ok: list[tuple[int, str]] = field(default_factory=list)
     outcomes: list[CellOutcome] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
     layers: list[str] = field(default_factory=list)
     _workdir: Path | None = None
     _deadline: float = 0.0  # deadline of the current test, used by ask()
@@ -166,8 +168,6 @@ class Session:
 
     def encode(self, value: Any, depth: int = 0) -> Any:
         """Grader data to the wire: arrays, tensors, containers, handles, test functions."""
-        import numpy as np
-
         if depth > protocol.MAX_DEPTH - 2:
             raise ValueError("argument nested too deeply")
         if value is None or type(value) in (bool, int, float, str):
@@ -180,21 +180,12 @@ class Session:
             return value.item()
         if isinstance(value, np.ndarray):
             return protocol.encode_array(value)
-        try:
-            import torch
-        except ImportError:  # pragma: no cover - torch is a dependency
-            torch = None
+        torch = sys.modules.get("torch")  # a test can only hold a tensor if torch is loaded
         if torch is not None and isinstance(value, torch.Tensor):
             return protocol.encode_array(value.detach().cpu().numpy(), torch=True)
-        if isinstance(value, tuple):
-            return {"__tuple__": [self.encode(v, depth + 1) for v in value]}
-        if isinstance(value, list):
-            return [self.encode(v, depth + 1) for v in value]
-        if isinstance(value, dict):
-            if all(type(k) is str and not k.startswith("__") for k in value):
-                return {k: self.encode(v, depth + 1) for k, v in value.items()}
-            return {"__dict__": [[self.encode(k, depth + 1), self.encode(v, depth + 1)]
-                                 for k, v in value.items()]}
+        encoded = protocol.encode_container(value, lambda v: self.encode(v, depth + 1))
+        if encoded is not NotImplemented:
+            return encoded
         raise TypeError(f"the grader cannot send a {type(value).__name__} to student code")
 
     def encode_function(self, fn: types.FunctionType, depth: int) -> dict[str, Any]:

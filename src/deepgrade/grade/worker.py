@@ -52,15 +52,9 @@ class Worker:
             if tensor.dtype == torch.bfloat16:
                 tensor = tensor.float()
             return protocol.encode_array(tensor.numpy())
-        if depth < protocol.MAX_DEPTH - 2:
-            if isinstance(obj, (list, tuple)) and len(obj) <= MAX_ITEMS:
-                items = [self.encode(v, depth + 1) for v in obj]
-                return {"__tuple__": items} if isinstance(obj, tuple) else items
-            if isinstance(obj, dict) and len(obj) <= MAX_ITEMS:
-                if all(type(k) is str and not k.startswith("__") for k in obj):
-                    return {k: self.encode(v, depth + 1) for k, v in obj.items()}
-                return {"__dict__": [[self.encode(k, depth + 1), self.encode(v, depth + 1)]
-                                     for k, v in obj.items()]}
+        if depth < protocol.MAX_DEPTH - 2 and isinstance(obj, (list, tuple, dict)) \
+                and len(obj) <= MAX_ITEMS:  # deeper or longer ones stay handles
+            return protocol.encode_container(obj, lambda v: self.encode(v, depth + 1))
         if isinstance(obj, (int, float)) and not isinstance(obj, bool):
             # A subclass (maybe with lying comparisons) is sent as the plain number it converts to.
             return int(obj) if isinstance(obj, int) else float(obj)
