@@ -70,12 +70,12 @@ def main() -> None:
     print(f"  otter run: {statistics.median(otter):.2f} s per submission (median)")
     print(f"  deepgrade grade --jobs 1: {deep:.2f} s per submission (mean, start-up included)")
 
-    from deepgrade.grade import sandbox
+    from deepgrade.grade.kernel import sandbox
 
     full = start_stop(args.repeat)
     uid = sandbox.kernel_uid
     sandbox.kernel_uid = lambda: None  # session and limits only
-    from deepgrade.grade import kernel
+    from deepgrade.grade.kernel import client as kernel
 
     kernel._zygote = None
     bare = start_stop(args.repeat)

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT, homeworks, run_cli
-from deepgrade.build import build_homework
+from deepgrade.assign import build_homework
 from deepgrade.project import Homework
 
 

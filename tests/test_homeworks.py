@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT, homeworks
-from deepgrade.build.master import check_master, read_master
+from deepgrade.assign.master import check_master, read_master
 from deepgrade.grade.bundle import Bundle
 from hidden_local import course_questions
 

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT
-from deepgrade.grade import sandbox
+from deepgrade.grade.kernel import sandbox
 from deepgrade.grade.bundle import Bundle
 from deepgrade.grade.results import to_gradescope, write_results
 from deepgrade.grade.runner import grade_submission
@@ -57,7 +57,7 @@ def kernel_processes() -> list[int]:
         return [p.pid for p in psutil.process_iter(["uids"]) if p.info["uids"].real == uid]
     me = psutil.Process()
     return [p.pid for p in me.children(recursive=True)
-            if "deepgrade.grade.zygote" not in " ".join(p.cmdline())]
+            if "deepgrade.grade.kernel.zygote" not in " ".join(p.cmdline())]
 
 
 @pytest.mark.parametrize("cheat", CHEATS, ids=lambda p: p.stem)

@@ -32,7 +32,7 @@ def cli() -> None:
 @click.option("--no-execute", is_flag=True, help="Do not execute the solution notebook.")
 def build(homeworks: tuple[str, ...], out: Path | None, no_execute: bool) -> None:
     """Build HOMEWORKS (all by default) from assignments/<hw>/<hw>.ipynb."""
-    from deepgrade.build import build_homework
+    from deepgrade.assign import build_homework
 
     for hw in resolve_homeworks(find_root(), homeworks):
         build_homework(hw, out, execute=not no_execute)

@@ -19,9 +19,9 @@ from deepgrade.grade.runner import Report, failed_report, grade_submission
 
 def adopt_zygote(zygotes: list, slots) -> None:
     """Pool initializer: take one of the zygotes the parent started, each grader its own."""
-    from deepgrade.grade import kernel
+    from deepgrade.grade.kernel import client
 
-    kernel.adopt(zygotes[slots.get()], zygotes)
+    client.adopt(zygotes[slots.get()], zygotes)
 
 
 def grade_one(bundle: Bundle, path: Path | None, name: str) -> Report:
@@ -78,9 +78,10 @@ def grade_many(bundle: Bundle, paths: list[Path | None], jobs: int = 1,
     # then the graders are forked from it, each adopting one zygote. Forking is safe here:
     # nothing has started threads (torch's pools start on first use), a grader holds no more
     # than this process does, and kernels always come from the clean zygotes, never a grader.
-    from deepgrade.grade import kernel, runner
+    from deepgrade.grade import runner
+    from deepgrade.grade.kernel import client
 
-    zygotes = kernel.prestart(jobs)
+    zygotes = client.prestart(jobs)
     runner.trusted_globals()
     ctx = multiprocessing.get_context("fork")
     slots = ctx.SimpleQueue()

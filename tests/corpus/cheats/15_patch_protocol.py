@@ -1,6 +1,6 @@
 # threat: patch the kernel's own channel to the grader: forge replies, smuggle code and pickles
 import deepgrade.grade.protocol as protocol
-import deepgrade.grade.worker as worker
+import deepgrade.grade.kernel.worker as worker
 _write = protocol.write_message
 def forged(fd, message):
     if isinstance(message, dict) and "value" in message:

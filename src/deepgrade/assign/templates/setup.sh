@@ -15,5 +15,5 @@ export VIRTUAL_ENV=/opt/deepgrade-venv
 uv pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
 echo "torch==2.13.0" > /tmp/deepgrade-constraints.txt
 uv pip install -r "$SOURCE/requirements.txt" -c /tmp/deepgrade-constraints.txt
-# The kernel runs as this unprivileged user (see deepgrade.grade.sandbox).
+# The kernel runs as this unprivileged user (see deepgrade.grade.kernel.sandbox).
 id deepgrade-student >/dev/null 2>&1 || useradd --system --no-create-home deepgrade-student

@@ -1,8 +1,9 @@
 """The student's side of grading: runs notebook cells and answers the grader's requests.
 
 This process is untrusted once the first student cell has run: everything it sends back is
-treated by the grader as the student's answer and nothing more. It is started by
-``deepgrade.grade.kernel`` as ``python -m deepgrade.grade.worker IN_FD OUT_FD``.
+treated by the grader as the student's answer and nothing more. It is never started on its own:
+the zygote forks it and sandboxes it, then calls ``Worker.serve`` on the two pipe ends it was
+handed (see zygote.py).
 """
 
 from __future__ import annotations
@@ -189,11 +190,3 @@ def cell_line(exc: BaseException) -> int | None:
             line = lineno
     return line
 
-
-def main(argv: list[str]) -> None:
-    fd_in, fd_out = int(argv[0]), int(argv[1])
-    Worker().serve(fd_in, fd_out)
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

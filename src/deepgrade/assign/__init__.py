@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from deepgrade.build import autograder, solutions
-from deepgrade.build.assign import AssignOutput, run_otter_assign
-from deepgrade.build.deterministic import normalize_notebook, write_notebook
-from deepgrade.build.master import MasterSpec, check_master, read_master
+from deepgrade.assign import autograder, solutions
+from deepgrade.assign.otter_assign import AssignOutput, run_otter_assign
+from deepgrade.assign.deterministic import normalize_notebook, write_notebook
+from deepgrade.assign.master import MasterSpec, check_master, read_master
 from deepgrade.project import Homework
 
 

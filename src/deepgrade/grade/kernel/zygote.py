@@ -38,7 +38,7 @@ def preload() -> None:
     torch.optim.Adam([torch.zeros(1, requires_grad=True)])
     # The shell is created here, before any student code exists, so each kernel inherits a
     # ready one (its namespace is still empty) instead of building it after the fork.
-    from deepgrade.grade import worker
+    from deepgrade.grade.kernel import worker
 
     worker.make_shell()
     # Everything allocated so far is shared with every kernel; freezing it keeps the garbage
@@ -49,8 +49,8 @@ def preload() -> None:
 
 def become_kernel(plan: dict[str, Any], fd_in: int, fd_out: int) -> None:
     """In the forked child: sandbox this process, then serve as a worker. Never returns."""
-    from deepgrade.grade import sandbox
-    from deepgrade.grade.worker import Worker
+    from deepgrade.grade.kernel import sandbox
+    from deepgrade.grade.kernel.worker import Worker
 
     p = sandbox.SandboxPlan(**plan)
     layers = ["session", "limits"]
@@ -130,7 +130,7 @@ def kill_all(uid: int | None) -> None:
     """Kill every kernel process: by uid when sandboxed, else every descendant of the zygote."""
     import psutil
 
-    from deepgrade.grade import sandbox
+    from deepgrade.grade.kernel import sandbox
 
     if uid is not None:
         sandbox.kill_uid(uid)
@@ -147,7 +147,7 @@ def kill_all(uid: int | None) -> None:
 
 
 def serve(sock: socket.socket) -> None:
-    from deepgrade.grade import sandbox
+    from deepgrade.grade.kernel import sandbox
 
     sandbox.become_subreaper()
     statuses: dict[int, int] = {}

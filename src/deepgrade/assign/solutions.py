@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 
-from deepgrade.build.master import MasterSpec
+from deepgrade.assign.master import MasterSpec
 from deepgrade.errors import BuildError
 
 _MARKER_LINE = re.compile(r"^\s*#\s*(BEGIN|END) SOLUTION\s*$|^\s*#\s*SOLUTION\s*$", re.MULTILINE)

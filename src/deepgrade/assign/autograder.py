@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 import deepgrade
-from deepgrade.build.deterministic import write_zip
+from deepgrade.assign.deterministic import write_zip
 from deepgrade.project import Homework
 
 EXECUTABLES = frozenset({"run_autograder", "setup.sh"})
@@ -26,7 +26,7 @@ def package_sources() -> dict[str, bytes]:
 def bundle_files(hw: Homework, questions: list[str], tests_dir: Path,
                  support: dict[str, bytes]) -> dict[str, bytes]:
     """Everything that goes into ``<hw>-autograder.zip``, keyed by its path in the zip."""
-    templates = resources.files("deepgrade.build") / "templates"
+    templates = resources.files("deepgrade.assign") / "templates"
     budgets = hw.budgets
     config = {
         "homework": hw.name,

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from deepgrade.grade import protocol, sandbox
+from deepgrade.grade import protocol
+from deepgrade.grade.kernel import sandbox
 
 STARTUP_SECONDS = 120.0
 PR_SET_PDEATHSIG = 1
@@ -45,7 +46,7 @@ class Zygote:
         env = sandbox.kernel_env(Path("/tmp"))
         env["PYTHONPATH"] = str(Path(deepgrade.__file__).parent.parent)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "deepgrade.grade.zygote", str(theirs.fileno())],
+            [sys.executable, "-m", "deepgrade.grade.kernel.zygote", str(theirs.fileno())],
             pass_fds=(theirs.fileno(),), env=env, cwd="/", stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
             preexec_fn=lambda: sandbox.prctl(PR_SET_PDEATHSIG, signal.SIGKILL),
