@@ -1,33 +1,89 @@
 """Gradescope's ``run_autograder``: grade ``ROOT/submission`` into ``ROOT/results/results.json``.
 
-Whatever happens, a results.json is written: a submission that cannot be graded gets zero with a
-reason, and a fault of the grader itself is reported as such (and exits non-zero for the logs).
+Whatever happens, a results.json is written. A submission that cannot be graded because of the
+student (no notebook, a broken file) gets zero with a reason. A fault of the grader itself (a
+sandbox layer that cannot be set up, a broken bundle, a bug) is never a grade: the student is told
+their work was not graded and that staff have been told, the reason goes to the log (stderr), and
+the exit status is non-zero.
+
+``--check`` (run by setup.sh when Gradescope builds the image) starts one sandboxed kernel, runs a
+cell in it and prints the sandbox mode to the build log, so a machine that cannot keep the
+sandbox's promises is found before any student submits.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 from deepgrade.grade.bundle import Bundle
+from deepgrade.grade.kernel import sandbox
+from deepgrade.grade.kernel.client import GraderFault, Kernel, KernelFault
 from deepgrade.grade.results import write_results
-from deepgrade.grade.runner import failed_report, grade_submission
+from deepgrade.grade.runner import NOT_GRADED, failed_report, grade_submission
 from deepgrade.grade.submissions import pick_notebook
+
+# Gradescope's folders that student code must never read (tests, settings, other files of the
+# submission, results) or write. They are root's alone while the kernel runs.
+PRIVATE = ("source", "submission", "results")
+
+
+def lock_down(root: Path) -> None:
+    """``chmod o=`` the autograder's folders (Gradescope's own advice) and tell the sandbox that
+    no kernel's view may include them."""
+    for name in PRIVATE:
+        path = root / name
+        path.mkdir(parents=True, exist_ok=True)
+        os.chmod(path, 0o700)
+    os.chmod(root, 0o711)  # others may pass through (nothing to list), as the harness needs
+    sandbox.protect(root, *(root / name for name in PRIVATE))
+
+
+def staff_log(message: str) -> None:
+    print(f"deepgrade: {message}", file=sys.stderr, flush=True)
+
+
+def check() -> int:
+    """Start a sandboxed kernel and run one cell: exit 0 only if grading can work here."""
+    workdir = Path(tempfile.mkdtemp(prefix="deepgrade-check-"))
+    kernel = Kernel(workdir, memory_mb=512, cpu_seconds=60)
+    try:
+        kernel.start()
+        reply = kernel.request({"op": "run_cell", "source": "import numpy, torch; 1 + 1"},
+                               time.monotonic() + 60)
+        if not reply.get("ok"):
+            raise GraderFault(f"a trivial cell failed in the kernel: {reply.get('error')}")
+        staff_log(f"sandbox check passed; layers: {', '.join(kernel.layers)}")
+        return 0
+    except (GraderFault, KernelFault) as exc:
+        staff_log(f"sandbox check FAILED: {exc}")
+        return 1
+    finally:
+        kernel.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path("/autograder"))
+    parser.add_argument("--check", action="store_true",
+                        help="only check that a sandboxed kernel starts here (for setup.sh)")
     args = parser.parse_args(argv)
+    if args.check:
+        return check()
     results = args.root / "results" / "results.json"
+    lock_down(args.root)
     try:
         bundle = Bundle.load(args.root / "source")
     except Exception as exc:  # the bundle itself is broken: tell staff, not the student
-        results.parent.mkdir(parents=True, exist_ok=True)
-        results.write_text(json.dumps({"score": 0, "output": f"autograder error: {exc}",
-                                       "tests": []}, indent=2))
+        staff_log(f"the autograder bundle could not be read: {exc}")
+        results.write_text(json.dumps({"score": 0, "output": NOT_GRADED, "tests": []}, indent=2))
         return 1
     notebook = pick_notebook(args.root / "submission", bundle.homework)
     if notebook is None:
@@ -37,12 +93,16 @@ def main(argv: list[str] | None = None) -> int:
         try:
             report = grade_submission(bundle, notebook)
         except Exception as exc:  # a grader bug must still leave results for the student
-            report = failed_report(bundle, notebook.name, "the autograder failed on this "
-                                   f"submission ({type(exc).__name__}); ask course staff to regrade")
+            report = failed_report(bundle, notebook.name, NOT_GRADED)
+            report.grader_fault = f"{type(exc).__name__}: {exc}"
             write_results(report, results, bundle.hidden_visibility)
             raise
     write_results(report, results, bundle.hidden_visibility)
-    print(f"{bundle.homework}: {report.score:g}/{report.max_score:g}", file=sys.stderr)
+    if report.grader_fault:
+        staff_log(f"{bundle.homework}: NOT GRADED (grader fault): {report.grader_fault}")
+        return 1
+    staff_log(f"{bundle.homework}: {report.score:g}/{report.max_score:g}; "
+              f"layers: {', '.join(report.layers)}")
     return 0
 
 

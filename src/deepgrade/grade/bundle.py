@@ -69,7 +69,12 @@ class Bundle:
 
     @classmethod
     def load(cls, path: Path) -> Bundle:
-        """Read a bundle from its zip or from a folder it was unpacked in (Gradescope's source/)."""
+        """Read a bundle from its zip or from a folder it was unpacked in (Gradescope's source/).
+
+        The path holds the hidden tests: no student kernel of this process may see it."""
+        from deepgrade.grade.kernel import sandbox
+
+        sandbox.protect(path)
         if path.is_dir():
             files = {p.relative_to(path).as_posix(): p.read_bytes()
                      for p in path.rglob("*") if p.is_file()}

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from deepgrade.grade.bundle import Bundle, Case, Question
-from deepgrade.grade.kernel import KernelFault
+from deepgrade.grade.kernel import GraderFault, KernelFault
+from deepgrade.grade.kernel.client import exposure_notes
 from deepgrade.grade.notebook import NotebookError, read_submission
 from deepgrade.grade.proxy import TEST_SOURCES, StudentError, StudentNamespace
 from deepgrade.grade.session import CellOutcome, Session
@@ -63,6 +64,7 @@ class Report:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # start, cells, tests, stop (s)
     unreadable: bool = False  # the file could not be read as a notebook at all
+    grader_fault: str = ""  # for staff: why this submission was not graded (not its fault)
 
     @property
     def score(self) -> float:
@@ -118,6 +120,17 @@ def failed_report(bundle: Bundle, submission: str, reason: str) -> Report:
     return report
 
 
+NOT_GRADED = ("Your work was not graded: the autograder failed on its own side, not because of "
+              "your code. Course staff have been told and will regrade it.")
+
+
+def grader_fault_report(bundle: Bundle, submission: str, reason: str) -> Report:
+    """A submission the grader could not grade through its own fault: no score is a grade."""
+    report = failed_report(bundle, submission, NOT_GRADED)
+    report.grader_fault = reason
+    return report
+
+
 def grade_submission(bundle: Bundle, path: Path) -> Report:
     """Grade the notebook at ``path`` against ``bundle``; never raises for a student's fault."""
     start = time.monotonic()
@@ -144,6 +157,7 @@ def grade_submission(bundle: Bundle, path: Path) -> Report:
             session.run_cells(submission.cells)
             report.cells = session.outcomes
             report.layers = session.layers
+            report.notes += exposure_notes()
             lap("cells")
             trusted = trusted_globals()
             for question in bundle.questions:
@@ -154,5 +168,7 @@ def grade_submission(bundle: Bundle, path: Path) -> Report:
         lap("stop")
     except KernelFault as exc:
         report = failed_report(bundle, path.name, f"the notebook could not be run: {exc}")
+    except GraderFault as exc:
+        report = grader_fault_report(bundle, path.name, str(exc))
     report.seconds = time.monotonic() - start
     return report

@@ -116,6 +116,13 @@ class Session:
                 error = str(reply.get("error", "error"))[:300]
                 line = reply.get("line")
                 where = f" (line {line})" if type(line) is int else ""
+                if error.startswith("MemoryError"):
+                    # What the cell allocated may still be held (a global list): a fresh kernel
+                    # with the good cells replayed keeps the rest of the notebook safe.
+                    self.outcomes.append(CellOutcome(
+                        index, False, f"ran out of memory (MemoryError{where}); skipped"))
+                    self._restart_and_replay()
+                    continue
                 self.outcomes.append(CellOutcome(index, False, f"raised {error}{where}"))
 
     # -- serving the tests --------------------------------------------------------------------

@@ -36,6 +36,27 @@ class KernelDied(KernelFault):
     pass
 
 
+class GraderFault(Exception):
+    """The grader cannot keep its promises here (a sandbox layer failed, the launcher died):
+    never the student's fault, so never a grade. The message is for staff."""
+
+
+def exposure_notes() -> list[str]:
+    """Notes for results.json where this mode cannot keep protected files from the student's
+    code (the documented policy: grade, and say so to staff in the log and the results)."""
+    paths = sandbox.exposed(zygote().probed())
+    if not paths:
+        return []
+    shown = ", ".join(paths[:3]) + (" ..." if len(paths) > 3 else "")
+    message = (f"staff: in this sandbox mode the submitted code could read {shown} (no "
+               "namespaces, no Landlock, and their permissions allow it); see the README's "
+               "'Sandbox modes'")
+    if message not in _announced:
+        _announced.add(message)
+        print(f"deepgrade: WARNING: {message}", file=sys.stderr)
+    return [message]
+
+
 class Zygote:
     """The grader's handle on its zygote process (a SOCK_SEQPACKET control socket)."""
 
@@ -44,6 +65,7 @@ class Zygote:
         import deepgrade
 
         env = sandbox.kernel_env(Path("/tmp"))
+        self.capabilities: sandbox.Capabilities | None = None
         env["PYTHONPATH"] = str(Path(deepgrade.__file__).parent.parent)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "deepgrade.grade.kernel.zygote", str(theirs.fileno())],
@@ -64,9 +86,19 @@ class Zygote:
             ready = {}
         if not ready.get("ready"):
             self.close()
-            raise KernelDied("the kernel launcher did not start")
+            raise GraderFault("the kernel launcher did not start")
+        self.capabilities = sandbox.Capabilities(**{
+            k: tuple(v) if k == "problems" else v for k, v in ready["capabilities"].items()})
+        announce(self.capabilities)
         self.sock.settimeout(60)
         self._ready = True
+
+    def probed(self) -> sandbox.Capabilities:
+        """What this machine allows the kernels (probed once, when the zygote started)."""
+        if not self._ready:
+            self._wait_ready()
+        assert self.capabilities is not None
+        return self.capabilities
 
     def request(self, message: dict[str, Any], fds: tuple[int, ...] = ()) -> dict[str, Any]:
         if not self._ready:
@@ -95,6 +127,19 @@ class Zygote:
 
 
 _zygote: Zygote | None = None
+_announced: set[str] = set()
+
+
+def announce(caps: sandbox.Capabilities) -> None:
+    """Tell staff once per process which sandbox mode grading runs in (stderr: the log)."""
+    line = caps.describe()
+    if line not in _announced:
+        _announced.add(line)
+        print(f"deepgrade: {line}", file=sys.stderr)
+        if not caps.files_hidden:
+            print("deepgrade: WARNING: without namespaces or Landlock the student's code can "
+                  "read every file its user can read; hidden tests stay hidden only where their "
+                  "permissions say so (see README, 'Sandbox modes')", file=sys.stderr)
 
 
 def _forget_zygote_in_child() -> None:
@@ -146,14 +191,23 @@ class Kernel:
     layers: list[str] = field(default_factory=list)
     _to_kernel: int = -1
     _from_kernel: int = -1
+    _oom_kills: int | None = None  # the memory cgroup's OOM-kill count when this kernel started
 
     def start(self) -> None:
-        plan = sandbox.plan(self.workdir, self.memory_mb, self.cpu_seconds)
+        """Fork a sandboxed kernel. Raises GraderFault when the sandbox cannot be built (never
+        the student's doing: no student code has run in this kernel yet)."""
+        launcher = zygote()
+        caps = launcher.probed()
+        try:
+            plan = sandbox.plan(self.workdir, self.memory_mb, self.cpu_seconds, caps)
+        except (sandbox.SandboxError, OSError) as exc:
+            raise GraderFault(f"sandbox ({caps.mode} mode): {exc}") from None
         self.uid = plan.uid
+        self._oom_kills = sandbox.oom_kills()
         grader_read, kernel_write = os.pipe()
         kernel_read, grader_write = os.pipe()
         try:
-            reply = zygote().request({"op": "spawn", "plan": plan.to_dict()},
+            reply = launcher.request({"op": "spawn", "plan": plan.to_dict()},
                                      (kernel_read, kernel_write))
         finally:
             os.close(kernel_read)
@@ -164,10 +218,13 @@ class Kernel:
             ready = protocol.read_message(self._from_kernel, time.monotonic() + STARTUP_SECONDS)
         except protocol.ProtocolError as exc:
             self.stop()
-            raise KernelDied(f"the Python kernel did not start ({exc})") from None
+            raise GraderFault(f"the Python kernel did not start ({exc}); {caps.describe()}") \
+                from None
         if not (isinstance(ready, dict) and ready.get("ready")):
             self.stop()
-            raise KernelDied("the Python kernel did not start")
+            error = ready.get("error") if isinstance(ready, dict) else None
+            raise GraderFault(f"the Python kernel did not start: {error or 'no reason given'} "
+                              f"({caps.mode} mode)")
         self.layers = [str(x) for x in ready.get("layers", [])] + ["subreaper"]
 
     def request(self, message: dict[str, Any], deadline: float) -> dict[str, Any]:
@@ -201,6 +258,9 @@ class Kernel:
             if name == "SIGXCPU":
                 return "the kernel used up its CPU-time limit"
             if name == "SIGKILL":
+                kills = sandbox.oom_kills()
+                if kills is not None and self._oom_kills is not None and kills > self._oom_kills:
+                    return "the kernel ran out of memory (the machine's memory limit stopped it)"
                 return "the kernel was killed (SIGKILL)"
             return f"the kernel died from signal {name}"
         return f"the kernel exited with status {status}"
@@ -209,7 +269,8 @@ class Kernel:
         """Kill the worker and every process it started, then close the channel."""
         if self.pid is not None:
             try:
-                zygote().request({"op": "kill", "pid": self.pid, "uid": self.uid})
+                zygote().request({"op": "kill", "pid": self.pid, "uid": self.uid,
+                                  "keep": str(self.workdir)})
             except OSError:
                 pass
             self.pid = None

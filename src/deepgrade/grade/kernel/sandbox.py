@@ -1,52 +1,63 @@
-"""Isolation of the student's kernel: which layers this machine allows, and applying them.
+"""Isolation of the student's kernel: what this machine allows, probed once, and applying it.
 
-Applied in the freshly forked kernel (see zygote.py), strongest first; each layer that cannot be
-had here is left out and named in the results (``Report.layers``):
+The layers, strongest first (each one the machine allows is applied; the list is in every
+results.json, and a requested layer that fails to apply stops the kernel: a grader fault, never
+a weaker sandbox in silence):
 
-- ``user``: the kernel runs as a dedicated unprivileged uid (one per grader process), so it
-  cannot read root-only files, write the results, signal or trace the grader, and everything it
-  starts can be killed by uid at the end (``kill(-1)`` from that uid);
-- ``filesystem``: a private mount namespace whose root holds only the system folders, the Python
-  installation, a fresh /tmp and the kernel's working folder: hidden tests, results, solutions
-  and other submissions do not exist there;
-- ``pid``, ``network``: private PID and network namespaces (no host processes, no network);
-- ``limits``: address space, CPU time, processes, open files, file size, no core dumps;
-- ``session``: its own session and process group.
+- ``user``: as root, the kernel runs as a dedicated unprivileged uid (one per grader process),
+  so it cannot read root-only files, write the results, or signal or trace the grader, and
+  everything it starts is killed by uid at the end (``kill(-1)`` from that uid);
+- ``mount-view``, ``pid-namespace``, ``net-namespace``: with CAP_SYS_ADMIN (full root), a private
+  mount namespace whose root holds only the system folders, the Python environment, a fresh /tmp
+  and the kernel's working folder, and private PID, network, IPC and UTS namespaces;
+- ``landlock-fs`` (and ``landlock-net``, ``landlock-signals`` on newer kernels): the same file
+  boundary without mounts or privileges (landlock.py), so it holds in Docker's default container;
+- ``seccomp``: our own filter (seccomp.py): no IP sockets, no ptrace, no namespaces, mounts,
+  keyrings or System V IPC;
+- ``no-new-privs``, ``limits`` (address space, CPU time, processes, files), ``session``.
+
+Modes: ``full`` (root with namespaces), ``container`` (root without them: Docker's defaults, as
+on Gradescope), ``unprivileged`` (not root: no ``user`` layer, so the kernel shares the grader's
+uid; Landlock and seccomp still apply where the kernel has them).
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+import errno
 import fcntl
 import os
 import resource
+import stat
 import sys
-from dataclasses import dataclass, field
+import sysconfig
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from deepgrade.grade.kernel import landlock, seccomp
+from deepgrade.grade.kernel.native import check, libc, prctl
 
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
+NAMESPACES = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT = 1, 2, 4, 32
 MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
 
 UID_BASE, UID_COUNT = 61000, 200  # uids reserved for kernels; one is locked per grader process
 LOCK_DIR = Path("/tmp/deepgrade-uids")
+# Folders any user may write to: where a kernel without a private /tmp could leave files.
+SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm")
+SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc")
+# Folders that hold everything else: exposing one would expose the grader's scratch folders,
+# the course or the autograder. Never part of a kernel's view, whatever the environment says.
+TOO_WIDE = frozenset({"/", "/tmp", "/root", "/home", "/work", "/autograder", "/var", "/opt",
+                      "/srv", "/mnt", "/media"})
 
-_libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
 
-
-def _check(result: int, what: str) -> None:
-    if result != 0:
-        errno = ctypes.get_errno()
-        raise OSError(errno, f"{what}: {os.strerror(errno)}")
-
-
-def prctl(option: int, value: int) -> bool:
-    return _libc.prctl(option, value, 0, 0, 0) == 0
+class SandboxError(Exception):
+    """The sandbox cannot be set up as this machine promised: a grader fault, for staff."""
 
 
 def become_subreaper() -> bool:
@@ -56,13 +67,118 @@ def become_subreaper() -> bool:
 
 def mount(source: str | None, target: str, fstype: str | None, flags: int,
           data: str | None = None) -> None:
-    _check(_libc.mount(source and source.encode(), target.encode(), fstype and fstype.encode(),
-                       ctypes.c_ulong(flags), data and data.encode()), f"mount {target}")
+    import ctypes
+
+    check(libc.mount(source and source.encode(), target.encode(), fstype and fstype.encode(),
+                     ctypes.c_ulong(flags), data and data.encode()), f"mount {target}")
 
 
 def is_root() -> bool:
     return os.geteuid() == 0
 
+
+# ---- what the machine allows (probed once per zygote) ------------------------------------------
+
+@dataclass(frozen=True)
+class Capabilities:
+    """The layers this machine gives a grader's kernels, and why any is missing (for staff)."""
+
+    root: bool
+    namespaces: bool
+    landlock_abi: int
+    seccomp: bool
+    problems: tuple[str, ...] = ()
+
+    @property
+    def mode(self) -> str:
+        return "full" if self.root and self.namespaces else "container" if self.root \
+            else "unprivileged"
+
+    @property
+    def files_hidden(self) -> bool:
+        """Whether the kernel's view can keep the hidden tests and results out of its reach."""
+        return self.namespaces or self.landlock_abi >= 1
+
+    def describe(self) -> str:
+        """One line for the staff log: the mode, the layers, and what is missing."""
+        layers = ["user"] if self.root else []
+        layers += ["namespaces"] if self.namespaces else []
+        layers += [f"landlock (ABI {self.landlock_abi})"] if self.landlock_abi else []
+        layers += ["seccomp"] if self.seccomp else []
+        text = f"sandbox mode {self.mode}: {', '.join(layers) or 'limits only'}"
+        return text + ("; " + "; ".join(self.problems) if self.problems else "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _in_child(action: Any) -> int:
+    """Run ``action()`` in a forked child; its errno (0 for success) comes back as exit status."""
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            action()
+        except OSError as exc:
+            code = exc.errno or errno.EPERM
+        except BaseException:  # noqa: BLE001 - any failure means "not available"
+            code = errno.EPERM
+        os._exit(min(code, 255))
+    _, status = os.waitpid(pid, 0)
+    return os.WEXITSTATUS(status) if os.WIFEXITED(status) else errno.EPERM
+
+
+def _try_namespaces() -> None:
+    check(libc.unshare(NAMESPACES), "unshare")
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
+
+
+def _environment_paths() -> list[str]:
+    """The interpreter's own folders: what any kernel must be able to read."""
+    paths = {sys.base_prefix, sys.prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        value = sysconfig.get_paths().get(key)
+        if value:
+            paths.add(value)
+    return sorted(p for p in paths if os.path.isdir(p))
+
+
+def _env_readable_as(uid: int) -> None:
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    for path in _environment_paths():
+        if not os.access(path, os.R_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, path)
+
+
+def probe() -> Capabilities:
+    """Find out, in throw-away children, which layers this machine allows."""
+    root = is_root()
+    problems = []
+    namespaces = root and _in_child(_try_namespaces) == 0
+    if root and not namespaces:
+        problems.append("no namespaces (no CAP_SYS_ADMIN, or seccomp refuses unshare)")
+    abi = landlock.abi_version()
+    if abi and _in_child(lambda: landlock.restrict(["/usr"], [], abi)) != 0:
+        abi = 0
+    if not abi:
+        problems.append("no Landlock on this kernel")
+    has_seccomp = _in_child(seccomp.install) == 0
+    if not has_seccomp:
+        problems.append("no seccomp filter" + ("" if seccomp.supported() else
+                                               f" for {os.uname().machine}"))
+    if root and not namespaces and _in_child(lambda: _env_readable_as(UID_BASE)) != 0:
+        # Without a mount view the kernel sees the real folders, with their real permissions.
+        problems.append("the Python environment (" + ", ".join(_environment_paths()) + ") is "
+                        "not readable by unprivileged users: install it world-readable, as "
+                        "the bundle's setup.sh does")
+    if not root:
+        problems.append("not root: the kernel runs as the grader's own user")
+    return Capabilities(root, namespaces, abi, has_seccomp, tuple(problems))
+
+
+# ---- one uid per grader process ----------------------------------------------------------------
 
 _uid_lock: Any = None
 
@@ -97,6 +213,8 @@ def kernel_uid() -> int | None:
     return None
 
 
+# ---- the plan (grader side) --------------------------------------------------------------------
+
 @dataclass
 class SandboxPlan:
     """What the forked kernel applies to itself (sent as data from the grader to the zygote)."""
@@ -106,68 +224,202 @@ class SandboxPlan:
     memory_mb: int
     cpu_seconds: int
     uid: int | None = None
-    visible: list[str] = field(default_factory=list)  # read-only paths kept in the view
+    namespaces: bool = False
+    landlock_abi: int = 0
+    seccomp: bool = False
+    visible: list[str] = field(default_factory=list)  # read-only folders of the kernel's view
 
     def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
+        return asdict(self)
 
 
 # Grader variables a kernel may see (data locations); their folders stay visible in its view.
 PASSTHROUGH = ("FASHION_MNIST_DIR",)
+_protected: set[str] = set()
 
 
-def kernel_env(workdir: Path) -> dict[str, str]:
+def protect(*paths: str | Path) -> None:
+    """Declare folders or files that hold what a kernel must never see (hidden tests, results,
+    submissions, the course). No kernel's view will include a folder that contains one."""
+    _protected.update(os.path.realpath(p) for p in paths)
+
+
+def kernel_env(workdir: Path, tmpdir: str = "/tmp") -> dict[str, str]:
     """A clean environment: nothing of the grader's leaks in; one thread, like Gradescope's CPU."""
     passed = {k: os.environ[k] for k in PASSTHROUGH if k in os.environ}
     return passed | {
         "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
-        "HOME": str(workdir), "TMPDIR": "/tmp", "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
+        "HOME": str(workdir), "TMPDIR": tmpdir, "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
         "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
         "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1",
         "MPLCONFIGDIR": str(workdir / ".matplotlib"),
     }
 
 
+def _contains(folder: str, path: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
 def visible_paths() -> list[str]:
-    """Read-only paths a kernel needs: system folders, the interpreter, the environment."""
-    import deepgrade
-
-    paths = ["/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32", "/libx32", "/etc", "/opt/wheels"]
-    paths += [sys.base_prefix, sys.prefix, str(Path(deepgrade.__file__).parent)]
-    paths += [p for p in sys.path if p and Path(p).is_dir()]
+    """Read-only folders a kernel needs: system folders, the interpreter, its environment and
+    data folders. Built from where the libraries are, never from ``sys.path`` or the working
+    folder; a folder that contains anything protected is refused (a grader fault)."""
+    paths = [*SYSTEM_FOLDERS, *_environment_paths()]
     paths += [os.environ[k] for k in PASSTHROUGH if k in os.environ]
-    real = []
+    protected = _protected | {os.path.realpath(os.getcwd()), "/autograder"}
+    real: set[str] = set()
     for p in paths:
-        if os.path.isdir(p):
-            resolved = os.path.realpath(p)
-            real += [p] if resolved == p else [p, resolved]
-    # Never a folder that holds everything else: the whole of /tmp or a home would bring the
-    # grader's scratch folders (other submissions, results) back into view.
-    too_wide = {"/", "/tmp", "/root", "/home", "/work", os.path.expanduser("~")}
-    return sorted(p for p in set(real) if p not in too_wide)
+        if not os.path.isdir(p):
+            continue
+        for candidate in {os.path.abspath(p), os.path.realpath(p)}:
+            if candidate in TOO_WIDE:
+                continue
+            leak = next((q for q in sorted(protected) if _contains(candidate, q)), None)
+            if leak is not None:
+                raise SandboxError(f"the kernel needs {candidate}, which contains {leak}: "
+                                   "install the Python environment outside the course and "
+                                   "autograder folders")
+            real.add(candidate)
+    return sorted(real)
 
 
-def plan(workdir: Path, memory_mb: int, cpu_seconds: int) -> SandboxPlan:
-    uid = kernel_uid()
+def _readable_by_others(path: str) -> bool:
+    """Whether a user who owns nothing here could read ``path`` (by its permission bits)."""
+    try:
+        parts = Path(path).parts
+        for i in range(1, len(parts)):
+            if not os.stat(os.path.join(*parts[:i])).st_mode & stat.S_IXOTH:
+                return False
+        return bool(os.stat(path).st_mode & stat.S_IROTH)
+    except OSError:
+        return False
+
+
+def exposed(caps: Capabilities) -> list[str]:
+    """Protected paths the student's code could still read in this mode (none where a mount
+    view or Landlock shows it only the environment: ``visible_paths`` refuses any folder that
+    holds a protected path)."""
+    if caps.files_hidden:
+        return []
+    if caps.root:  # a uid of its own: file permissions decide
+        return sorted(p for p in _protected if _readable_by_others(p))
+    return sorted(_protected)  # the grader's own uid: whatever the grader can read
+
+
+def _memory_cgroup() -> Path | None:
+    """This process's memory cgroup folder (v1 or v2), where one is mounted."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if "memory" in controllers.split(","):
+            folder = Path("/sys/fs/cgroup/memory") / path.lstrip("/")
+            if (folder / "memory.limit_in_bytes").exists():
+                return folder
+    for line in lines:
+        if line.startswith("0::"):
+            folder = Path("/sys/fs/cgroup") / line[3:].lstrip("/")
+            if (folder / "memory.max").exists():
+                return folder
+    return None
+
+
+def _cgroup_value(folder: Path, name: str, key: str | None = None) -> int | None:
+    try:
+        text = (folder / name).read_text()
+    except OSError:
+        return None
+    if key is None:
+        return None if text.strip() == "max" else int(text.split()[0])
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == key:
+            return int(parts[1])
+    return None
+
+
+def memory_available_mb() -> int | None:
+    """What this process's memory cgroup (a container's 768 MB) still has free, page cache not
+    counted; None without a limit."""
+    folder = _memory_cgroup()
+    if folder is None:
+        return None
+    v1 = (folder / "memory.limit_in_bytes").exists()
+    limit = _cgroup_value(folder, "memory.limit_in_bytes" if v1 else "memory.max")
+    used = _cgroup_value(folder, "memory.usage_in_bytes" if v1 else "memory.current")
+    if limit is None or used is None or limit >= 1 << 60:
+        return None
+    cache = _cgroup_value(folder, "memory.stat", "total_inactive_file" if v1 else "inactive_file")
+    return max(0, limit - used + (cache or 0)) >> 20
+
+
+def oom_kills() -> int | None:
+    """How many processes the memory cgroup's limit has killed so far (None where unknown)."""
+    folder = _memory_cgroup()
+    if folder is None:
+        return None
+    if (folder / "memory.oom_control").exists():
+        return _cgroup_value(folder, "memory.oom_control", "oom_kill")
+    return _cgroup_value(folder, "memory.events", "oom_kill")
+
+
+KERNEL_MEMORY_FLOOR_MB, GRADER_HEADROOM_MB = 128, 64
+
+
+def kernel_memory_mb(budget_mb: int) -> int:
+    """The homework's budget, cut to what the container can still give (keeping some headroom
+    for the grader), so a blow-up ends in a MemoryError in the kernel, not in the grader."""
+    free = memory_available_mb()
+    if free is None:
+        return budget_mb
+    return max(KERNEL_MEMORY_FLOOR_MB, min(budget_mb, free - GRADER_HEADROOM_MB))
+
+
+def plan(workdir: Path, memory_mb: int, cpu_seconds: int, caps: Capabilities) -> SandboxPlan:
+    """The layers for one kernel start; hands the working folder to the kernel's uid."""
+    uid = kernel_uid() if caps.root else None
+    if caps.root and uid is None:
+        raise SandboxError(f"all {UID_COUNT} kernel uids from {UID_BASE} are in use")
+    if caps.root and not caps.namespaces and any("not readable" in p for p in caps.problems):
+        raise SandboxError(next(p for p in caps.problems if "not readable" in p))
+    tmpdir = "/tmp" if caps.namespaces else str(workdir / ".tmp")
     if uid is not None:
-        os.chown(workdir, uid, uid)
-        for sub in workdir.rglob("*"):
-            os.chown(sub, uid, uid)
-    return SandboxPlan(str(workdir), kernel_env(workdir), memory_mb, cpu_seconds, uid,
-                       visible_paths() if uid is not None else [])
+        hand_over(workdir, uid)
+    if not caps.namespaces:
+        os.makedirs(tmpdir, exist_ok=True)
+        if uid is not None:
+            os.lchown(tmpdir, uid, uid)
+    return SandboxPlan(str(workdir), kernel_env(workdir, tmpdir), kernel_memory_mb(memory_mb),
+                       cpu_seconds, uid,
+                       caps.namespaces, caps.landlock_abi, caps.seccomp, visible_paths())
+
+
+def hand_over(workdir: Path, uid: int) -> None:
+    """Give the working folder and what the grader put in it to ``uid``, once.
+
+    Only before the first kernel start: afterwards the kernel owns the folder and may have
+    planted symlinks in it, which a root ``chown`` would follow out of the folder. Even the first
+    time nothing is followed (``lchown``, no symlinked folders walked).
+    """
+    if os.lstat(workdir).st_uid == uid:
+        return
+    for folder, dirs, files in os.walk(workdir, followlinks=False):
+        for name in dirs + files:
+            os.lchown(os.path.join(folder, name), uid, uid)
+    os.lchown(workdir, uid, uid)
 
 
 # ---- applied in the forked kernel --------------------------------------------------------------
 
-def enter_namespaces(p: SandboxPlan) -> list[str]:
+def enter_namespaces() -> list[str]:
     """As root: private mount, PID, network, IPC and UTS namespaces. Returns the layers won.
 
     The caller must fork after this: the child is PID 1 of the new PID namespace.
     """
-    flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS
-    _check(_libc.unshare(flags), "unshare")
-    mount(None, "/", None, MS_REC | MS_PRIVATE)
-    return ["filesystem", "pid", "network"]
+    _try_namespaces()
+    return ["mount-view", "pid-namespace", "net-namespace"]
 
 
 def build_root(p: SandboxPlan) -> str:
@@ -203,7 +455,10 @@ def finish_in_namespace(root: str) -> None:
 
 
 def apply_limits(p: SandboxPlan) -> None:
-    """rlimits; the address-space limit is on top of what the pre-imported libraries use."""
+    """rlimits; the address-space limit is on top of what the pre-imported libraries use. Where
+    a memory cgroup runs out anyway, the kernel is the process its OOM killer takes first."""
+    with open("/proc/self/oom_score_adj", "w") as f:  # raising one's own score needs no right
+        f.write("1000")
     with open("/proc/self/status") as f:
         vm = next(int(line.split()[1]) * 1024 for line in f if line.startswith("VmSize"))
     limit = vm + p.memory_mb * 1024 * 1024
@@ -216,12 +471,27 @@ def apply_limits(p: SandboxPlan) -> None:
         resource.setrlimit(resource.RLIMIT_NPROC, (128, 128))
 
 
+def apply_landlock(p: SandboxPlan) -> list[str]:
+    """Read beneath the view, /proc and /sys; write only beneath the working folder (and the
+    private /tmp of a mount view). Returns the layers won."""
+    writable = [p.workdir] + (["/tmp"] if p.namespaces else [])
+    won = landlock.restrict([*p.visible, "/proc", "/sys"], writable, p.landlock_abi)
+    short = {"filesystem": "fs", "network": "net", "signals": "signals"}
+    return [f"landlock-{short[w]}" for w in won]
+
+
+def no_new_privs() -> None:
+    if not prctl(PR_SET_NO_NEW_PRIVS, 1):  # no setuid binary can give privileges back
+        raise OSError(errno.EPERM, "prctl(PR_SET_NO_NEW_PRIVS) refused")
+
+
 def drop_privileges(uid: int) -> None:
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)
-    prctl(PR_SET_NO_NEW_PRIVS, 1)  # no setuid binary can give privileges back
 
+
+# ---- after the kernel (zygote side) ------------------------------------------------------------
 
 def kill_uid(uid: int) -> None:
     """SIGKILL every process of ``uid``: fork, become that uid, ``kill(-1)``, repeat until none.
@@ -242,6 +512,45 @@ def kill_uid(uid: int) -> None:
         os.waitpid(pid, 0)
         if not any(_owned_by(uid, p) for p in os.listdir("/proc") if p.isdigit()):
             return
+
+
+def remove_uid_files(uid: int, keep: str | None = None,
+                     folders: tuple[str, ...] = SHARED_WRITABLE) -> int:
+    """Delete what ``uid`` left in the world-writable folders (a kernel without a private /tmp
+    could leave a note there for the next submission), except its working folder ``keep``.
+    Nothing is followed; returns the count."""
+    removed = 0
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.stat(follow_symlinks=False).st_uid != uid or entry.path == keep:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    _remove_tree(entry.path)
+                else:
+                    os.unlink(entry.path)
+                removed += 1
+            except OSError:
+                pass
+    return removed
+
+
+def _remove_tree(path: str) -> None:
+    # shutil.rmtree follows no symlinks either, but says so less plainly; this stays in one fs.
+    for folder, dirs, files in os.walk(path, topdown=False, followlinks=False):
+        for name in files:
+            os.unlink(os.path.join(folder, name))
+        for name in dirs:
+            full = os.path.join(folder, name)
+            if stat.S_ISLNK(os.lstat(full).st_mode):
+                os.unlink(full)
+            else:
+                os.rmdir(full)
+    os.rmdir(path)
 
 
 def _owned_by(uid: int, pid: str) -> bool:

@@ -5,8 +5,10 @@ The zygote is started before any submission is read and never runs student code 
 data: it only imports libraries, forks, and kills. Each forked child sandboxes itself
 (sandbox.py) and becomes a worker (worker.py).
 
-Control messages (framed JSON, protocol.py) arrive on a Unix socket from the grader; a "spawn"
-request carries the kernel's two pipe ends as passed file descriptors.
+Control messages are bare JSON documents, one per datagram of a SOCK_SEQPACKET Unix socket from
+the grader (the socket keeps message boundaries, so no framing); a "spawn" request carries the
+kernel's two pipe ends as passed file descriptors. Before its first reply the zygote probes what
+the machine allows (sandbox.probe) and sends it with its "ready" message.
 """
 
 from __future__ import annotations
@@ -48,12 +50,18 @@ def preload() -> None:
 
 
 def become_kernel(plan: dict[str, Any], fd_in: int, fd_out: int) -> None:
-    """In the forked child: sandbox this process, then serve as a worker. Never returns."""
+    """In the forked child: sandbox this process, then serve as a worker. Never returns.
+
+    Every layer the plan asks for is applied or the kernel does not start: its first message
+    then names the layer and the reason, which the grader reports to staff as its own fault.
+    """
+    from deepgrade.grade import protocol
     from deepgrade.grade.kernel import sandbox
     from deepgrade.grade.kernel.worker import Worker
 
     p = sandbox.SandboxPlan(**plan)
     layers = ["session", "limits"]
+    step = "closing inherited files"
     try:
         # Nothing the zygote had open may reach student code: only stdio and the channel stay.
         low, high = sorted((fd_in, fd_out))
@@ -62,8 +70,9 @@ def become_kernel(plan: dict[str, Any], fd_in: int, fd_out: int) -> None:
         os.closerange(high + 1, 65536)
         os.setsid()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        if p.uid is not None:
-            layers += sandbox.enter_namespaces(p)
+        if p.namespaces:
+            step = "namespaces"
+            layers += sandbox.enter_namespaces()
             root = sandbox.build_root(p)
             # K0 (here) waits for K1, PID 1 of the new namespace, which waits for K2, the worker.
             # The worker is not PID 1 itself: PID 1 ignores signals it has no handler for, and
@@ -71,17 +80,39 @@ def become_kernel(plan: dict[str, Any], fd_in: int, fd_out: int) -> None:
             _wait_as(os.fork(), fd_in, fd_out)
             sandbox.finish_in_namespace(root)
             _wait_as(os.fork(), fd_in, fd_out, reap_all=True)
+        step = "working folder"
         os.chdir(p.workdir)
         sys.path.insert(0, "")  # as in Jupyter: modules beside the notebook import
         os.environ.clear()
         os.environ.update(p.env)
-        sandbox.apply_limits(p)
-        if p.uid is not None:
-            sandbox.drop_privileges(p.uid)
-            layers.insert(0, "user")
         devnull = os.open("/dev/null", os.O_RDWR)
         for std in (0, 1, 2):
             os.dup2(devnull, std)
+        step = "limits"
+        sandbox.apply_limits(p)
+        step = "no_new_privs"
+        sandbox.no_new_privs()
+        layers.append("no-new-privs")
+        if p.landlock_abi:
+            step = "landlock"
+            layers += sandbox.apply_landlock(p)
+        if p.uid is not None:
+            step = "user"
+            sandbox.drop_privileges(p.uid)
+            layers.insert(0, "user")
+        if p.seccomp:
+            step = "seccomp"
+            from deepgrade.grade.kernel import seccomp
+
+            seccomp.install()
+            layers.append("seccomp")
+    except BaseException as exc:  # noqa: BLE001 - nothing may escape into the zygote's loop
+        try:
+            protocol.write_message(fd_out, {"ready": False, "error": f"sandbox layer {step} "
+                                            f"failed: {type(exc).__name__}: {exc}"[:400]})
+        finally:
+            os._exit(3)
+    try:
         import random
 
         import numpy as np
@@ -89,7 +120,7 @@ def become_kernel(plan: dict[str, Any], fd_in: int, fd_out: int) -> None:
         random.seed(0)  # a forked kernel must not share the zygote's random state by accident
         np.random.seed(0)
         Worker(layers=layers).serve(fd_in, fd_out)
-    except BaseException:  # noqa: BLE001 - nothing may escape into the zygote's loop
+    except BaseException:  # noqa: BLE001
         pass
     os._exit(0)
 
@@ -112,6 +143,9 @@ def _wait_as(pid: int, fd_in: int, fd_out: int, reap_all: bool = False) -> None:
                      else 128 + os.WTERMSIG(status))
 
 
+CAPABILITIES: Any = None  # what this machine allows, probed once when the zygote starts
+
+
 def reap() -> dict[int, int]:
     """Collect exited children; returns {pid: exit code or 128 + signal}."""
     done = {}
@@ -126,7 +160,7 @@ def reap() -> dict[int, int]:
                      else 128 + os.WTERMSIG(status))
 
 
-def kill_all(uid: int | None) -> None:
+def kill_all(uid: int | None, keep: str | None = None) -> None:
     """Kill every kernel process: by uid when sandboxed, else every descendant of the zygote."""
     import psutil
 
@@ -134,6 +168,8 @@ def kill_all(uid: int | None) -> None:
 
     if uid is not None:
         sandbox.kill_uid(uid)
+        if not CAPABILITIES.namespaces:  # no private /tmp: clear what the uid left in shared ones
+            sandbox.remove_uid_files(uid, keep)
     for _ in range(50):
         children = psutil.Process().children(recursive=True)
         if not children:
@@ -149,9 +185,11 @@ def kill_all(uid: int | None) -> None:
 def serve(sock: socket.socket) -> None:
     from deepgrade.grade.kernel import sandbox
 
+    global CAPABILITIES
     sandbox.become_subreaper()
     statuses: dict[int, int] = {}
-    sock.send(json.dumps({"ready": True}).encode())
+    CAPABILITIES = sandbox.probe()
+    sock.send(json.dumps({"ready": True, "capabilities": CAPABILITIES.to_dict()}).encode())
     uid = None
     while True:
         try:
@@ -174,7 +212,7 @@ def serve(sock: socket.socket) -> None:
             os.close(fd_in), os.close(fd_out)
             reply: dict[str, Any] = {"pid": pid}
         elif op == "kill":
-            kill_all(request.get("uid"))
+            kill_all(request.get("uid"), request.get("keep"))
             statuses.update(reap())
             reply = {"status": statuses.pop(request.get("pid"), None)}
         elif op == "status":
