@@ -267,3 +267,25 @@ def test_unreadable_environment_is_a_loud_grader_fault(tmp_path):
                                           "unprivileged users: install it world-readable",))
     with pytest.raises(sandbox.SandboxError, match="world-readable"):
         sandbox.plan(tmp_path, 512, 60, caps)
+
+
+def test_a_failed_kernel_start_leaves_no_folder(monkeypatch):
+    """A kernel that cannot start raises GraderFault and leaves no scratch folder behind."""
+    import tempfile
+
+    from deepgrade.grade.kernel.client import GraderFault
+    from deepgrade.grade.session import Session
+    from deepgrade.project import Budgets
+
+    made = []
+    real_mkdtemp = tempfile.mkdtemp
+    monkeypatch.setattr(tempfile, "mkdtemp", lambda **kw: made.append(real_mkdtemp(**kw)) or made[-1])
+
+    def broken() -> list[str]:
+        raise sandbox.SandboxError("simulated")
+
+    monkeypatch.setattr(sandbox, "visible_paths", broken)
+    with pytest.raises(GraderFault, match="simulated"):
+        with Session(Budgets()):
+            pass
+    assert made and not Path(made[0]).exists()

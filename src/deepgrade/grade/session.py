@@ -51,7 +51,11 @@ class Session:
         self._workdir = Path(tempfile.mkdtemp(prefix="deepgrade-kernel-"))
         for name, data in self.support_files.items():
             (self._workdir / name).write_bytes(data)
-        self._start()
+        try:
+            self._start()
+        except BaseException:  # a kernel that never started leaves no folder behind
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc: object) -> None:
