@@ -90,8 +90,12 @@ class Session:
         if self.kernel is not None:
             self.kernel.stop()
         self.generation += 1
+        if self._out_of_time():
+            self._broken = self._out_of_time()
+            return
         if self.restarts >= self.budgets.max_restarts:
-            self._broken = (f"not run: the kernel was restarted {self.restarts} times after "
+            times = "once" if self.restarts == 1 else f"{self.restarts} times"
+            self._broken = (f"not run: the kernel had already been restarted {times} after "
                             "faults, the most allowed for one submission")
             return
         self.restarts += 1
@@ -126,8 +130,11 @@ class Session:
             try:
                 reply = self.kernel.request({"op": "run_cell", "source": source}, deadline)
             except KernelTimeout:
+                why = "time limit" if deadline < self._end else (
+                    f"grading this submission used up its total time limit of "
+                    f"{self.budgets.total_seconds:.0f} s")
                 self.outcomes.append(CellOutcome(
-                    index, False, f"stopped after {deadline - now:.0f} s (time limit); skipped"))
+                    index, False, f"stopped after {deadline - now:.0f} s ({why}); skipped"))
                 self._restart_and_replay()
                 continue
             except KernelDied as exc:
