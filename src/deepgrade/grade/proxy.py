@@ -46,6 +46,9 @@ class Link:
         except protocol.ProtocolError as exc:
             raise StudentError(f"{label} returned a value the grader cannot read "
                                f"({one_line(exc)})") from None
+        except MemoryError:  # the caps keep a reply to a few hundred MB; a small machine may not
+            raise StudentError(f"{label} returned a value too large for the grader's "
+                               "memory") from None
 
     def encode(self, value: Any, depth: int = 0) -> Any:
         """Grader data to the wire: arrays, tensors, containers, handles, test functions."""
