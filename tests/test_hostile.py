@@ -176,6 +176,7 @@ def test_a_call_returns_its_finished_result(tmp_path):
         pair = ns["lazy_pair"](3)
         assert isinstance(pair[0], np.ndarray) and pair[1] == "label"
         assert "Remote" in type(ns["Lazy"]).__name__  # a class is not data: it stays a handle
+        assert session.usage()["cpu_seconds"] > 0  # plain data needs no proxy (calibration)
 
 
 FORGED = CORPUS.joinpath("22_forge_messages.py").read_text()
