@@ -94,3 +94,57 @@ def test_containers_encode_the_same_way_on_both_sides():
     assert protocol.encode_container({1: 1}, item) == {"__dict__": [[2, 2]]}
     assert protocol.encode_container({"__nd__": 1}, item) == {"__dict__": [["__nd__", 2]]}
     assert protocol.encode_container("text", item) is NotImplemented
+
+
+def test_a_write_to_a_peer_that_stopped_reading_ends_at_the_deadline():
+    import time
+
+    r, w = os.pipe()
+    os.set_blocking(w, False)
+    start = time.monotonic()
+    with pytest.raises(protocol.PeerTimeout):  # 2 MB: more than a pipe holds
+        protocol.write_message(w, {"data": "x" * 2_000_000}, deadline=time.monotonic() + 0.3)
+    assert 0.25 < time.monotonic() - start < 3
+    os.close(r), os.close(w)
+
+
+def test_a_write_within_the_deadline_arrives_whole():
+    import threading
+    import time
+
+    r, w = os.pipe()
+    os.set_blocking(w, False)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(protocol.read_message(r)))
+    reader.start()
+    protocol.write_message(w, {"data": "y" * 3_000_000}, deadline=time.monotonic() + 30)
+    reader.join(30)
+    assert got == [{"data": "y" * 3_000_000}]
+    os.close(r), os.close(w)
+
+
+@pytest.mark.parametrize("payload, what", [
+    ("[" + ",".join(["[]"] * (protocol.MAX_CONTAINERS + 1)) + "]", "nested lists or dicts"),
+    ("[" + ",".join(["0"] * (protocol.MAX_VALUES + 2)) + "]", "values"),
+    ("[" * 5000 + "]" * 5000, "nested"),
+])
+def test_replies_that_would_build_too_many_objects_are_refused_unparsed(payload, what):
+    import time
+    import tracemalloc
+
+    raw = payload.encode()
+    tracemalloc.start()
+    start = time.process_time()
+    with pytest.raises(protocol.TooComplex, match=what):
+        protocol.parse(raw)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 10 * 1024 * 1024 and time.process_time() - start < 1
+
+
+def test_decode_refuses_values_nested_deeper_than_the_limit():
+    value = []
+    for _ in range(protocol.MAX_DEPTH + 5):
+        value = [value]
+    with pytest.raises(protocol.TooComplex):
+        decode(value)

@@ -33,6 +33,11 @@ class Budgets:
     cell_seconds: float = 300.0  # one cell
     test_seconds: float = 60.0  # one test case (all its calls into student code)
     memory_mb: int = 3072  # address-space limit of the student's kernel
+    # The whole submission, wall clock: its cells, the replays after faults and its tests. A
+    # submission whose every test call kills the kernel, and whose cells are slow only when
+    # replayed, would otherwise cost a replay per test case.
+    total_seconds: float = 1800.0
+    max_restarts: int = 4  # kernel restarts after faults; later cells and tests are not run
     question_test_seconds: dict[str, float] = field(default_factory=dict)
 
     def for_question(self, question: str) -> float:

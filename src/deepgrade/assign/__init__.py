@@ -17,6 +17,7 @@ from deepgrade.assign import autograder, solutions
 from deepgrade.assign.otter_assign import AssignOutput, run_otter_assign
 from deepgrade.assign.deterministic import normalize_notebook, write_notebook
 from deepgrade.assign.master import MasterSpec, check_master, read_master
+from deepgrade.grade.bundle import write_support_files
 from deepgrade.project import Homework
 
 
@@ -51,9 +52,7 @@ def write_student(state: BuildState) -> None:
     nb = nbformat.read(state.assigned.student_notebook, as_version=4)
     write_notebook(normalize_notebook(nb, state.hw.name), out / f"{state.hw.name}.ipynb")
     shutil.copytree(state.assigned.student_tests, out / "tests")
-    for name, data in state.support.items():
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
-        (out / name).write_bytes(data)
+    write_support_files(state.support, out)
     state.written.append(out)
 
 

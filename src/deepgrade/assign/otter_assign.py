@@ -12,6 +12,7 @@ import nbformat
 import yaml
 
 from deepgrade.errors import BuildError
+from deepgrade.grade.messages import one_line
 
 # Settings deepgrade needs from otter regardless of the master's own config: tests as files
 # (the grader reads them), no otter zip (we write our own), no test run (validate does that).
@@ -49,7 +50,7 @@ def run_otter_assign(hw: str, nb: nbformat.NotebookNode, scratch: Path) -> Assig
         with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
             otter_assign(str(master), str(dist), no_pdfs=True, no_run_tests=True)
     except Exception as exc:  # otter raises bare exceptions for format problems
-        text = " ".join(str(exc).split())[:300] or type(exc).__name__
+        text = one_line(exc) or type(exc).__name__
         raise BuildError(hw, f"otter-assign failed: {text}",
                          fix="check the question and test markers around the cell it names") from None
     return AssignOutput(dist / "student" / f"{hw}.ipynb", dist / "student" / "tests",

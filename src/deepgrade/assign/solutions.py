@@ -13,6 +13,7 @@ import nbformat
 
 from deepgrade.assign.master import MasterSpec
 from deepgrade.errors import BuildError
+from deepgrade.grade.bundle import write_support_files
 
 _MARKER_LINE = re.compile(r"^\s*#\s*(BEGIN|END) SOLUTION\s*$|^\s*#\s*SOLUTION\s*$", re.MULTILINE)
 
@@ -41,9 +42,7 @@ def execute(hw: str, nb: nbformat.NotebookNode, public_tests: Path, timeout: int
     with tempfile.TemporaryDirectory(prefix=f"deepgrade-{hw}-solutions-") as tmp:
         shutil.copytree(public_tests, Path(tmp) / "tests")
         nbformat.write(nb, Path(tmp) / f"{hw}.ipynb")  # otter.Notebook() looks for it
-        for name, data in support.items():
-            (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
-            (Path(tmp) / name).write_bytes(data)
+        write_support_files(support, Path(tmp))
         # Byte-stable outputs: otter's grader.check picks a random emoji for "passed!", so the
         # kernel seeds `random` at start-up (an IPython startup file) and hashes are fixed.
         startup = Path(tmp) / ".ipython" / "profile_default" / "startup"

@@ -125,3 +125,13 @@ def resolve_points(total: float | list | None, given: list[float | None]) -> lis
     else:
         share = 0.0
     return [float(p) if p is not None else share for p in given]
+
+
+def write_support_files(files: dict[str, bytes], folder: Path) -> None:
+    """Lay out support files (``relative/posix/name -> bytes``) under ``folder``, creating the
+    subfolders a nested name needs: beside the student notebook, the solutions being executed,
+    the grading kernel's working folder."""
+    for name, data in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)

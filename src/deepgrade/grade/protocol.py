@@ -9,13 +9,17 @@ lists and string-keyed dicts, plus tagged objects:
 - ``{"__handle__": id, "type": name, "callable": bool}``: an object that stays in the kernel;
 - ``{"__fn__": source, "name": name}``: a function the grader hands to student code as source.
 
-Decoding never unpickles and never evaluates anything: a hostile peer can only send data.
+Decoding never unpickles and never evaluates anything: a hostile peer can only send data. It is
+bounded in bytes, in objects and in depth (``read_message``), so the peer cannot make the reader
+build gigabytes from a few megabytes of brackets; and with a deadline, reading and writing both
+end at it whatever the peer does (a stopped process reads nothing and uses no CPU).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import math
 import os
 import select
 import struct
@@ -29,6 +33,13 @@ import numpy as np
 # not make the grader decode gigabytes.
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 40
+# Objects a message may make the reader build. JSON costs a list 2 bytes and a number 2, while
+# Python spends 56 and 32 bytes on them (and decode() copies them once more): under the byte cap
+# alone, 7.5 MB of "[[],[],...]" cost the grader a gigabyte and minutes of CPU. Arrays travel as
+# one base64 string each, so legitimate replies need few containers: a state dict, a list of
+# per-epoch losses, a 1000 x 1000 nested list (1001 lists, 10**6 numbers).
+MAX_CONTAINERS = 200_000  # lists and dicts (tuples and tags are dicts)
+MAX_VALUES = 2_000_000  # elements of all lists and dicts together
 # Numeric dtypes only: an object or structured dtype could smuggle references.
 ALLOWED_DTYPES = frozenset(
     ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
@@ -45,28 +56,50 @@ class PeerClosed(ProtocolError):
     """The peer closed its end (for the kernel: it died)."""
 
 
-def write_message(fd: int, message: Any) -> None:
-    """Send one JSON-able message on file descriptor ``fd``."""
-    payload = json.dumps(message, separators=(",", ":"), allow_nan=True).encode()
-    data = _HEADER.pack(len(payload)) + payload
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
 class PeerTimeout(ProtocolError):
-    """The peer did not answer before the deadline."""
+    """The peer did not take or give a message before the deadline."""
+
+
+class TooComplex(ProtocolError):
+    """A well-framed message that would build too many objects or nest too deeply; it was read
+    whole, so the channel is still in step (the peer's answer is refused, not the peer)."""
+
+
+def _wait(fd: int, deadline: float | None, *, write: bool) -> None:
+    if deadline is None:
+        return
+    left = deadline - time.monotonic()
+    if left > 0:
+        poller = select.poll()  # not select(): it cannot watch descriptors above 1023
+        poller.register(fd, select.POLLOUT if write else select.POLLIN)
+        # Any event will do: on a hang-up or error, the read or write that follows says which.
+        if poller.poll(math.ceil(left * 1000)):
+            return
+    raise PeerTimeout("no answer before the deadline")
+
+
+def write_message(fd: int, message: Any, deadline: float | None = None) -> None:
+    """Send one JSON-able message on file descriptor ``fd``.
+
+    With a ``time.monotonic()`` deadline ``fd`` must be non-blocking (``os.set_blocking``): a
+    peer that stops reading (SIGSTOP) with the pipe full then costs a PeerTimeout at the
+    deadline, where a blocking write would wait for ever.
+    """
+    payload = json.dumps(message, separators=(",", ":"), allow_nan=True).encode()
+    view = memoryview(_HEADER.pack(len(payload)) + payload)
+    while view:
+        _wait(fd, deadline, write=True)
+        try:
+            view = view[os.write(fd, view):]
+        except BlockingIOError:  # select said writable, but less room than asked for
+            continue
 
 
 def read_exactly(fd: int, n: int, deadline: float | None = None) -> bytes:
     """Read ``n`` bytes; with a ``time.monotonic()`` deadline, raise PeerTimeout past it."""
     chunks = []
     while n:
-        if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                raise PeerTimeout("no answer before the deadline")
+        _wait(fd, deadline, write=False)
         chunk = os.read(fd, min(n, 1 << 20))
         if not chunk:
             raise PeerClosed("the other side closed the channel")
@@ -76,12 +109,30 @@ def read_exactly(fd: int, n: int, deadline: float | None = None) -> bytes:
 
 
 def read_message(fd: int, deadline: float | None = None) -> Any:
-    """Read one message from ``fd``. Raises PeerClosed at end of file, PeerTimeout past deadline."""
+    """Read one message from ``fd``. Raises PeerClosed at end of file, PeerTimeout past deadline,
+    TooComplex for a message over the object or depth limits."""
     (size,) = _HEADER.unpack(read_exactly(fd, _HEADER.size, deadline))
     if size > MAX_MESSAGE_BYTES:
         raise ProtocolError(f"message of {size} bytes exceeds the {MAX_MESSAGE_BYTES}-byte limit")
+    return parse(read_exactly(fd, size, deadline))
+
+
+def parse(payload: bytes) -> Any:
+    """JSON ``payload`` to Python, refused before parsing if it would build too many objects.
+
+    The counts run over the raw bytes at C speed: a bracket or comma inside a string is counted
+    too, which only errs on the safe side (base64 array data contains neither).
+    """
+    containers = payload.count(b"[") + payload.count(b"{")
+    if containers > MAX_CONTAINERS:
+        raise TooComplex(f"{containers} nested lists or dicts; at most {MAX_CONTAINERS}")
+    values = payload.count(b",")
+    if values > MAX_VALUES:
+        raise TooComplex(f"{values} values in lists or dicts; at most {MAX_VALUES}")
     try:
-        return json.loads(read_exactly(fd, size, deadline))
+        return json.loads(payload)
+    except RecursionError:  # json's C parser stops at the interpreter's recursion limit
+        raise TooComplex(f"nested more than {MAX_DEPTH} levels deep") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProtocolError(f"malformed message: {exc}") from None
 
@@ -137,7 +188,7 @@ def decode(obj: Any, *, on_handle: Callable[[dict[str, Any]], Any],
     ``on_array(array, is_torch)`` may turn arrays into tensors (kernel side).
     """
     if depth > MAX_DEPTH:
-        raise ProtocolError("value nested too deeply")
+        raise TooComplex(f"nested more than {MAX_DEPTH} levels deep")
     if obj is None or type(obj) in (bool, int, float, str):
         return obj
     kw = dict(on_handle=on_handle, on_function=on_function, on_array=on_array, depth=depth + 1)

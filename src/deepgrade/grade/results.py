@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from deepgrade.grade.messages import RESULT_LIMIT, one_line
 from deepgrade.grade.runner import Report
 
 
@@ -13,6 +14,8 @@ def _round(x: float) -> float:
     return round(x, 4)
 
 
+# Every line below that can carry text from the student's side (a message, a note, a cell's
+# error) passes through one_line: one printable line each, whatever raised it.
 def question_output(q) -> str:
     lines = []
     for i, result in enumerate(q.cases, start=1):
@@ -20,17 +23,17 @@ def question_output(q) -> str:
         status = "passed" if result.passed else "failed"
         line = f"{kind} test {i}: {status}"
         if not result.passed and result.message:
-            line += f": {result.message}"
+            line += f": {one_line(result.message, RESULT_LIMIT)}"
         lines.append(line)
     return "\n".join(lines)
 
 
 def notebook_output(report: Report) -> str:
     lines = [f"{report.homework}: {_round(report.score)} / {_round(report.max_score)}"]
-    lines += [f"Note: {n}" for n in report.notes]
+    lines += [f"Note: {one_line(n, RESULT_LIMIT)}" for n in report.notes]
     for cell in report.cells:
         if not cell.ok:
-            lines.append(f"Cell {cell.index} {cell.message}")
+            lines.append(f"Cell {cell.index} {one_line(cell.message, RESULT_LIMIT)}")
     if report.layers:
         lines.append(f"Sandbox layers: {', '.join(report.layers)}")
     return "\n".join(lines)

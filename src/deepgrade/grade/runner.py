@@ -19,9 +19,10 @@ import numpy as np
 from deepgrade.grade.bundle import Bundle, Case, Question
 from deepgrade.grade.kernel import GraderFault, KernelFault
 from deepgrade.grade.kernel.client import exposure_notes
+from deepgrade.grade.messages import describe_exception, one_line
 from deepgrade.grade.notebook import NotebookError, read_submission
-from deepgrade.grade.proxy import TEST_SOURCES, StudentError, StudentNamespace
-from deepgrade.grade.session import CellOutcome, Session
+from deepgrade.grade.proxy import StudentNamespace
+from deepgrade.grade.session import CellOutcome, Session, StudentError
 
 
 @dataclass
@@ -95,20 +96,23 @@ def run_case(session: Session, question: Question, case: Case, ns: StudentNamesp
     try:
         for number, example in enumerate(examples):
             filename = f"<test {question.name}: {case.name}, example {number}>"
-            TEST_SOURCES[filename] = example.source
+            ns.add_test_source(filename, example.source)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # warnings from torch/numpy are noise here
                 exec(compile(example.source, filename, "exec"), ns)
+    # Messages may quote what the student's code returned or raised: each is cut to one line.
     except AssertionError as exc:
-        return CaseResult(case, False, str(exc).strip() or "a check on your answer failed")
+        return CaseResult(case, False, one_line(exc) or "a check on your answer failed")
     except StudentError as exc:
-        return CaseResult(case, False, str(exc))
+        return CaseResult(case, False, one_line(exc))
     except KernelFault as exc:
         session.recover()
-        return CaseResult(case, False, str(exc))
+        return CaseResult(case, False, one_line(exc))
+    except MemoryError:  # the grader itself ran short while using the answer
+        return CaseResult(case, False, "the test ran out of memory using your answer")
     except Exception as exc:  # the test could not use the student's answer (wrong type, shape)
-        text = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-        return CaseResult(case, False, f"the test could not use your answer ({text})")
+        return CaseResult(case, False, f"the test could not use your answer "
+                                       f"({describe_exception(exc)})")
     return CaseResult(case, True)
 
 

@@ -2,27 +2,32 @@
 
 A cell that hangs or kills the kernel is reported and skipped: the kernel is restarted and the
 cells that had succeeded are replayed, so the student keeps the credit of everything the fault
-did not touch. A test that hangs or kills the kernel is handled the same way.
+did not touch. A test that hangs or kills the kernel is handled the same way. The whole
+submission (cells, replays, tests) has one wall-clock budget, and the kernel is restarted at most
+``Budgets.max_restarts`` times: past either, what is left is not run, with a reason.
+
+The session speaks in wire values (protocol.py); turning them into the grader's data and proxies
+is proxy.py's work.
 """
 
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
 import time
-import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from deepgrade.grade import protocol
+from deepgrade.grade.bundle import write_support_files
 from deepgrade.grade.kernel import Kernel, KernelDied, KernelFault, KernelTimeout
-from deepgrade.grade.proxy import (Remote, StudentError, function_source,
-                                   referenced_globals)
+from deepgrade.grade.messages import one_line
 from deepgrade.project import Budgets
+
+
+class StudentError(Exception):
+    """Student code raised, or a student name is missing; the message is for the student."""
 
 
 @dataclass
@@ -42,15 +47,20 @@ class Session:
     cells_ok: list[tuple[int, str]] = field(default_factory=list)
     outcomes: list[CellOutcome] = field(default_factory=list)
     layers: list[str] = field(default_factory=list)
+    restarts: int = 0
+    # Incremented by every restart: a handle (proxy.Remote) from an earlier kernel names an
+    # object that no longer exists, or worse, whatever the new kernel has at the same address.
+    generation: int = 0
     _workdir: Path | None = None
     _deadline: float = 0.0  # deadline of the current test, used by ask()
-    _broken: str | None = None  # set when the kernel cannot be brought back
+    _end: float = float("inf")  # the submission's total wall-clock budget runs out here
+    _broken: str | None = None  # set when the kernel cannot (or may not) be brought back
 
     # -- lifecycle ----------------------------------------------------------------------------
     def __enter__(self) -> Session:
+        self._end = time.monotonic() + self.budgets.total_seconds
         self._workdir = Path(tempfile.mkdtemp(prefix="deepgrade-kernel-"))
-        for name, data in self.support_files.items():
-            (self._workdir / name).write_bytes(data)
+        write_support_files(self.support_files, self._workdir)
         try:
             self._start()
         except BaseException:  # a kernel that never started leaves no folder behind
@@ -72,24 +82,44 @@ class Session:
         self.kernel.start()
         self.layers = self.kernel.layers
 
+    def _out_of_time(self) -> str | None:
+        if time.monotonic() < self._end:
+            return None
+        return (f"not run: grading this submission used up its total time limit of "
+                f"{self.budgets.total_seconds:.0f} s (cells, their replays after faults, tests)")
+
     def _restart_and_replay(self) -> None:
-        """New kernel, then re-run every cell that had succeeded, in order."""
+        """New kernel, then re-run every cell that had succeeded, in order. Replays count
+        against the total budget, and restarts against ``max_restarts``."""
         if self.kernel is not None:
             self.kernel.stop()
+        self.generation += 1
+        if self._out_of_time():
+            self._broken = self._out_of_time()
+            return
+        if self.restarts >= self.budgets.max_restarts:
+            times = "once" if self.restarts == 1 else f"{self.restarts} times"
+            self._broken = (f"not run: the kernel had already been restarted {times} after "
+                            "faults, the most allowed for one submission")
+            return
+        self.restarts += 1
         try:
             self._start()
             for index, source in self.cells_ok:
-                deadline = time.monotonic() + self.budgets.cell_seconds
+                if self._out_of_time():
+                    raise KernelTimeout("out of time")
+                deadline = min(time.monotonic() + self.budgets.cell_seconds, self._end)
                 reply = self.kernel.request({"op": "run_cell", "source": source}, deadline)
                 if not reply.get("ok"):
                     raise KernelDied(f"cell {index} failed when it was run again")
         except KernelFault as exc:
-            self._broken = f"the kernel could not be restarted after a fault ({exc})"
+            self._broken = self._out_of_time() or \
+                f"the kernel could not be restarted after a fault ({exc})"
 
     # -- the notebook -------------------------------------------------------------------------
     def run_cells(self, cells: list[tuple[int, str]]) -> None:
         """Run code cells ``(index, source)`` in order within the notebook and cell budgets."""
-        notebook_deadline = time.monotonic() + self.budgets.notebook_seconds
+        notebook_deadline = min(time.monotonic() + self.budgets.notebook_seconds, self._end)
         for index, source in cells:
             if self._broken:
                 self.outcomes.append(CellOutcome(index, False, self._broken))
@@ -97,29 +127,33 @@ class Session:
             now = time.monotonic()
             if now >= notebook_deadline:
                 self.outcomes.append(CellOutcome(
-                    index, False, f"not run: the notebook used up its "
+                    index, False, self._out_of_time() or f"not run: the notebook used up its "
                     f"{self.budgets.notebook_seconds:.0f} s time limit"))
                 continue
             deadline = min(now + self.budgets.cell_seconds, notebook_deadline)
             try:
                 reply = self.kernel.request({"op": "run_cell", "source": source}, deadline)
             except KernelTimeout:
-                limit = min(self.budgets.cell_seconds, notebook_deadline - now)
+                why = "time limit" if deadline < self._end else (
+                    f"grading this submission used up its total time limit of "
+                    f"{self.budgets.total_seconds:.0f} s")
                 self.outcomes.append(CellOutcome(
-                    index, False, f"stopped after {limit:.0f} s (time limit); skipped"))
+                    index, False, f"stopped after {deadline - now:.0f} s ({why}); skipped"))
                 self._restart_and_replay()
                 continue
             except KernelDied as exc:
-                self.outcomes.append(CellOutcome(index, False, f"{exc}; skipped"))
+                self.outcomes.append(CellOutcome(index, False, f"{one_line(exc)}; skipped"))
                 self._restart_and_replay()
                 continue
+            except protocol.TooComplex:  # a cell's reply is {"ok": ...}: only a forged one is big
+                reply = {"ok": False, "error": "the kernel's reply was refused (too large)"}
             if reply.get("ok"):
                 self.cells_ok.append((index, source))
                 self.outcomes.append(CellOutcome(index, True))
             else:
-                error = str(reply.get("error", "error"))[:300]
                 line = reply.get("line")
                 where = f" (line {line})" if type(line) is int else ""
+                error = one_line(reply.get("error", "error"))
                 if error.startswith("MemoryError"):
                     # What the cell allocated may still be held (a global list): a fresh kernel
                     # with the good cells replayed keeps the rest of the notebook safe.
@@ -131,28 +165,37 @@ class Session:
 
     # -- serving the tests --------------------------------------------------------------------
     def begin_test(self, seconds: float) -> None:
-        self._deadline = time.monotonic() + seconds
+        self._deadline = min(time.monotonic() + seconds, self._end)
 
     def recover(self) -> None:
         """After a test's timeout or crash: bring the kernel back for the next test."""
         self._restart_and_replay()
 
     def ask(self, message: dict[str, Any], label: str) -> Any:
+        """Send one request; return the reply's wire value (see proxy.decode). A student's
+        exception or a refused value is a StudentError; a hang or crash, a KernelFault."""
         if self._broken:
             raise StudentError(self._broken)
+        late = self._out_of_time()
+        if late:
+            raise StudentError(late)
         try:
             reply = self.kernel.request(message, self._deadline)
         except KernelTimeout:
-            raise KernelTimeout(f"{label} did not finish within the test's time limit") from None
+            raise KernelTimeout(self._out_of_time() or
+                                f"{label} did not finish within the test's time limit") from None
         except KernelDied as exc:
             raise KernelDied(f"{label}: {exc}") from None
+        except protocol.TooComplex as exc:
+            raise StudentError(f"{label} returned a value too large or complex for the grader "
+                               f"({exc}): return a NumPy array or a tensor") from None
         if "error" in reply:
-            raise StudentError(f"{label} raised {str(reply['error'])[:300]}")
+            raise StudentError(f"{label} raised {one_line(reply['error'])}")
         if "missing" in reply:
             raise StudentError(f"{label} is not defined in your notebook")
         if "value" not in reply:
             raise KernelDied(f"{label}: the kernel sent an invalid reply")
-        return self.decode(reply["value"], label)
+        return reply["value"]
 
     def run_source(self, source: str, label: str = "a calibration cell") -> None:
         """Run extra code in the kernel (calibration), within the current test deadline."""
@@ -160,59 +203,12 @@ class Session:
             raise StudentError(self._broken)
         reply = self.kernel.request({"op": "run_cell", "source": source}, self._deadline)
         if not reply.get("ok"):
-            raise StudentError(f"{label} raised {str(reply.get('error'))[:300]}")
+            raise StudentError(f"{label} raised {one_line(reply.get('error'))}")
 
     def usage(self) -> dict[str, float]:
         """The kernel's CPU seconds and peak memory so far."""
-        return self.ask({"op": "usage"}, "usage")
-
-    def get_global(self, name: str) -> Any:
-        return self.ask({"op": "get", "name": name}, name)
-
-    def decode(self, value: Any, label: str) -> Any:
-        def on_handle(handle: dict[str, Any]) -> Remote:
-            return Remote(self, handle, label.removesuffix("(...)") if "(" not in label else label)
-        try:
-            return protocol.decode(value, on_handle=on_handle)
-        except protocol.ProtocolError as exc:
-            raise StudentError(f"{label} returned a value the grader cannot read ({exc})") from None
-
-    def encode(self, value: Any, depth: int = 0) -> Any:
-        """Grader data to the wire: arrays, tensors, containers, handles, test functions."""
-        if depth > protocol.MAX_DEPTH - 2:
-            raise ValueError("argument nested too deeply")
-        if value is None or type(value) in (bool, int, float, str):
-            return value
-        if isinstance(value, Remote):
-            return {"__handle__": object.__getattribute__(value, "_id")}
-        if isinstance(value, types.FunctionType):
-            return self.encode_function(value, depth)
-        if isinstance(value, np.generic):
-            return value.item()
-        if isinstance(value, np.ndarray):
-            return protocol.encode_array(value)
-        torch = sys.modules.get("torch")  # a test can only hold a tensor if torch is loaded
-        if torch is not None and isinstance(value, torch.Tensor):
-            return protocol.encode_array(value.detach().cpu().numpy(), torch=True)
-        encoded = protocol.encode_container(value, lambda v: self.encode(v, depth + 1))
-        if encoded is not NotImplemented:
-            return encoded
-        raise TypeError(f"the grader cannot send a {type(value).__name__} to student code")
-
-    def encode_function(self, fn: types.FunctionType, depth: int) -> dict[str, Any]:
-        """A test's function as its source plus the test data it reads (arrays, numbers...).
-
-        Modules the test uses (np, torch, math) exist on the student side already; every other
-        global the function reads must itself be data, a student handle or a test function.
-        """
-        source, name = function_source(fn)
-        env = {}
-        scope = fn.__globals__
-        for ref in sorted(referenced_globals(fn.__code__)):
-            if ref in ("np", "numpy", "torch", "math") or not dict.__contains__(scope, ref):
-                continue
-            value = dict.__getitem__(scope, ref)
-            if isinstance(value, types.ModuleType):
-                continue
-            env[ref] = self.encode(value, depth + 1)
-        return {"__fn__": source, "name": name, "env": env}
+        value = self.ask({"op": "usage"}, "usage")
+        if not (isinstance(value, dict) and
+                all(type(value.get(k)) in (int, float) for k in ("cpu_seconds", "maxrss_mb"))):
+            raise KernelDied("usage: the kernel sent an invalid reply")
+        return value

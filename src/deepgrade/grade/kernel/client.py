@@ -213,6 +213,9 @@ class Kernel:
             os.close(kernel_read)
             os.close(kernel_write)
         self.pid = reply.get("pid")
+        # Non-blocking, so that every write can end at a deadline: a kernel that stops reading
+        # (SIGSTOP uses no CPU, so no CPU limit fires) must not block the grader for ever.
+        os.set_blocking(grader_write, False)
         self._to_kernel, self._from_kernel = grader_write, grader_read
         try:
             ready = protocol.read_message(self._from_kernel, time.monotonic() + STARTUP_SECONDS)
@@ -228,16 +231,20 @@ class Kernel:
         self.layers = [str(x) for x in ready.get("layers", [])] + ["subreaper"]
 
     def request(self, message: dict[str, Any], deadline: float) -> dict[str, Any]:
-        """Send ``message``; return the reply dict. Raises KernelTimeout or KernelDied."""
+        """Send ``message``; return the reply dict. Both directions end at ``deadline``
+        (``time.monotonic()``). Raises KernelTimeout or KernelDied (the caller then stops this
+        kernel), or protocol.TooComplex for a reply refused whole (the kernel is still usable)."""
         if self.pid is None:
             raise KernelDied("the kernel is not running")
         try:
-            protocol.write_message(self._to_kernel, message)
+            protocol.write_message(self._to_kernel, message, deadline)
             reply = protocol.read_message(self._from_kernel, deadline)
         except protocol.PeerTimeout:
             raise KernelTimeout("time limit exceeded") from None
         except (protocol.PeerClosed, BrokenPipeError):
             raise KernelDied(self._death_reason()) from None
+        except protocol.TooComplex:
+            raise
         except protocol.ProtocolError as exc:
             raise KernelDied(f"the kernel sent an invalid message ({exc})") from None
         if type(reply) is not dict:

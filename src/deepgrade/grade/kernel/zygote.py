@@ -70,6 +70,7 @@ def become_kernel(plan: dict[str, Any], fd_in: int, fd_out: int) -> None:
         os.closerange(high + 1, 65536)
         os.setsid()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        die_with_parent()
         if p.namespaces:
             step = "namespaces"
             layers += sandbox.enter_namespaces()
@@ -99,6 +100,7 @@ def become_kernel(plan: dict[str, Any], fd_in: int, fd_out: int) -> None:
         if p.uid is not None:
             step = "user"
             sandbox.drop_privileges(p.uid)
+            die_with_parent()  # a change of uid clears it
             layers.insert(0, "user")
         if p.seccomp:
             step = "seccomp"
@@ -125,12 +127,24 @@ def become_kernel(plan: dict[str, Any], fd_in: int, fd_out: int) -> None:
     os._exit(0)
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent() -> None:
+    """SIGKILL this process when its parent dies: a grader that dies takes its zygote with it
+    (set in kernel.py), and the zygote its kernels, even stopped ones."""
+    from deepgrade.grade.kernel.native import prctl
+
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _wait_as(pid: int, fd_in: int, fd_out: int, reap_all: bool = False) -> None:
     """In the parent after a fork: wait for ``pid`` and exit with its status; the child returns.
 
     With ``reap_all`` (as PID 1) every other process that ends meanwhile is reaped too.
     """
     if pid == 0:
+        die_with_parent()
         return
     os.close(fd_in), os.close(fd_out)
     while True:
