@@ -11,9 +11,10 @@ import json
 import sys
 from pathlib import Path
 
+from deepgrade.grade.batch import grader_fault_report, no_notebook_report
 from deepgrade.grade.bundle import Bundle
 from deepgrade.grade.results import write_results
-from deepgrade.grade.runner import failed_report, grade_submission
+from deepgrade.grade.runner import grade_submission
 from deepgrade.grade.submissions import pick_notebook
 
 
@@ -31,14 +32,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     notebook = pick_notebook(args.root / "submission", bundle.homework)
     if notebook is None:
-        report = failed_report(bundle, "(none)", f"no .ipynb notebook was submitted; submit "
-                               f"{bundle.homework}.ipynb")
+        report = no_notebook_report(bundle, "(none)")
     else:
         try:
             report = grade_submission(bundle, notebook)
         except Exception as exc:  # a grader bug must still leave results for the student
-            report = failed_report(bundle, notebook.name, "the autograder failed on this "
-                                   f"submission ({type(exc).__name__}); ask course staff to regrade")
+            report = grader_fault_report(bundle, notebook.name, type(exc).__name__)
             write_results(report, results, bundle.hidden_visibility)
             raise
     write_results(report, results, bundle.hidden_visibility)
