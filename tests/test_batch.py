@@ -127,7 +127,7 @@ def test_gradebook_has_one_row_per_student_and_a_column_per_question(graded):
     assert ada["max_total"] == "70"  # 46 autograded + 24 written
     zipped = by_name["Zip Renamed"]  # filed under its upload, graded from the zip's notebook
     assert zipped["submission"] == "submission_7" and zipped["total"] == "46"
-    assert zipped["notebook"] == "hw1.ipynb (a zip) / hw.ipynb"
+    assert zipped["notebook"] == "hw1.ipynb (a zip) / work/hw.ipynb"
     assert zipped["days_late"] == "0"  # 10 minutes late, within the 15-minute grace
     late = by_name["Wrong Homework"]
     assert late["submitted_at"] == "2026-10-10T23:59:00+00:00"

@@ -108,7 +108,7 @@ class _Finder:
         self.taken: set[str] = set()
 
     def add(self, key: str, upload: Path, notebook: Path | None, people: list[Person] | None = None,
-            submitted_at: str | None = None, base: Path | None = None) -> None:
+            submitted_at: str | None = None, base: Path | None = None, prefix: str = "") -> None:
         key, n = safe_key(key), 2
         base_key = key
         while key in self.taken:
@@ -117,9 +117,12 @@ class _Finder:
         label = ""
         if notebook is not None:
             notebook, label = self.unwrap(notebook, base or notebook.parent)
-        self.found.append(Upload(key, str(upload), notebook, people or [], submitted_at, label))
+        self.found.append(Upload(key, str(upload), notebook, people or [], submitted_at,
+                                 prefix + label))
 
     def unzip(self, archive: Path) -> Path:
+        if self.scratch is not None:
+            self.scratch.mkdir(parents=True, exist_ok=True)
         target = Path(tempfile.mkdtemp(prefix="deepgrade-upload-", dir=self.scratch))
         try:
             with zipfile.ZipFile(archive) as zf:
@@ -140,10 +143,11 @@ class _Finder:
             label = notebook.name
         if not zipfile.is_zipfile(notebook):
             return notebook, label
-        inner = pick_notebook(self.unzip(notebook), self.homework)
+        unpacked = self.unzip(notebook)
+        inner = pick_notebook(unpacked, self.homework)
         if inner is None:
             return None, f"{label} (a zip without a notebook)"
-        return inner, f"{label} (a zip) / {inner.name}"
+        return inner, f"{label} (a zip) / {inner.relative_to(unpacked).as_posix()}"
 
 
 def _export_root(folder: Path) -> Path | None:
@@ -186,7 +190,8 @@ def discover(paths: tuple[Path, ...] | list[Path], homework: str,
             if meta is not None:
                 _export(finder, meta)
             else:  # one student's upload, whatever the name of the file inside
-                finder.add(path.stem, path, pick_notebook(unpacked, homework), base=unpacked)
+                finder.add(path.stem, path, pick_notebook(unpacked, homework), base=unpacked,
+                           prefix=f"{path.name} (a zip) / ")
             continue
         if path.is_dir():
             meta = _export_root(path)
