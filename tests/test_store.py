@@ -154,3 +154,17 @@ def test_written_columns_match_by_title_name_or_position():
         "written_convexity": "written_convexity"}
     with pytest.raises(UserError, match="no column matches"):
         match_columns(["SID", "Total Score"], questions, "x")
+
+
+def test_the_late_policy_comes_from_homework_toml_with_the_command_line_on_top(tmp_path):
+    from deepgrade.grade import late_policy
+
+    folder = tmp_path / "assignments" / "hw9"
+    folder.mkdir(parents=True)
+    (folder / "homework.toml").write_text(
+        '[late]\ndue = 2026-10-08T23:59:00Z\ngrace_minutes = 15\npenalty_per_day = 0.1\n')
+    hw = Homework("hw9", tmp_path)
+    assert late_policy(hw) == LatePolicy("2026-10-08T23:59:00+00:00", 15.0, 0.1, "per_day")
+    assert late_policy(hw, {"due": "2026-10-09 12:00", "grace_minutes": None}) == LatePolicy(
+        "2026-10-09T12:00:00+00:00", 15.0, 0.1, "per_day")
+    assert late_policy(hw, {"policy": "none"}).lateness("2026-10-12T00:00:00+00:00") == (3, 0.0)

@@ -29,7 +29,7 @@ from deepgrade.grade.runner import Report, failed_report
 from deepgrade.grade.submissions import Upload, discover
 from deepgrade.project import Homework
 from deepgrade.store import (GRADED, GRADER_FAULT, KERNEL_FAILED, NO_NOTEBOOK, NOT_A_NOTEBOOK,
-                             TEMPLATE, WRONG_HOMEWORK, GradeStore, Grading)
+                             TEMPLATE, WRONG_HOMEWORK, GradeStore, Grading, Row)
 
 TABLE_LIMIT = 40  # above this many submissions, print the summary instead of every row
 
@@ -62,7 +62,7 @@ def written_questions(hw: Homework) -> list[tuple[str, float]]:
 
 def late_policy(hw: Homework, overrides: dict[str, Any] | None = None) -> LatePolicy:
     """homework.toml's ``[late]`` table, with command-line values (not None) on top."""
-    settings = dict(hw.settings.get("late", {}))
+    settings = hw.late
     settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
     return LatePolicy.from_settings(settings, f"{hw.name} late policy")
 
@@ -138,6 +138,7 @@ class Recorder:
     def __init__(self, store: GradeStore, out: Path, bundle: Bundle, bundle_hash: str) -> None:
         self.store, self.out, self.bundle, self.hash = store, out, bundle, bundle_hash
         self.changes: list[tuple[str, Grading, Grading]] = []
+        self.regraded = 0  # submissions that had a grading before this one
 
     def __call__(self, upload: Upload, report: Report, status: str | None = None) -> Grading:
         status = status or status_of(report)
@@ -150,6 +151,7 @@ class Recorder:
             seconds=report.seconds, work_seconds=report.timings.get("cells", 0.0)
             + report.timings.get("tests", 0.0), messages=list(report.notes), results=results)
         write_results_file(self.out, upload.key, results)
+        self.regraded += old is not None
         if old is not None and (old.scores != grading.scores or old.status != grading.status):
             self.changes.append((upload.key, old, grading))
         return grading
@@ -189,23 +191,29 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     write_views(store, out, hw.name)
-    _print_outcome(store, uploads, record.changes, out)
-    store.close()
+    _print_outcome(store, uploads, record, out)
     keys = {u.key for u in uploads}
-    faults = [r for r in GradeStore.open(out).rows() if r.key in keys
+    faults = [r for r in store.rows() if r.key in keys
               and r.status in (NOT_A_NOTEBOOK, GRADER_FAULT)]
+    store.close()
     if faults:
         raise UserError(f"{len(faults)} submission(s) could not be graded "
-                        f"({', '.join(f'{r.key}: {r.status}' for r in faults[:5])}); they got 0 "
+                        f"({', '.join(_named(r) for r in faults[:5])}); they got 0 "
                         "with the reason in their results.json and gradebook.csv", status=1)
     return store
+
+
+def _named(row: Row) -> str:
+    """``submission_4 (hw1.ipynb): not a notebook``."""
+    notebook = row.latest.notebook if row.latest else ""
+    return f"{row.key}{f' ({notebook})' if notebook else ''}: {row.status}"
 
 
 def _who(people: list) -> str:
     return "; ".join(p.name for p in people if p.name)
 
 
-def _print_outcome(store: GradeStore, uploads: list[Upload], changes: list, out: Path) -> None:
+def _print_outcome(store: GradeStore, uploads: list[Upload], record: Recorder, out: Path) -> None:
     keys = {u.key for u in uploads}
     rows = [r for r in store.rows() if r.key in keys]
     if len(rows) <= TABLE_LIMIT:
@@ -217,12 +225,15 @@ def _print_outcome(store: GradeStore, uploads: list[Upload], changes: list, out:
         print(format_columns(table))
     else:
         print(summary(store))
-    for key, old, new in changes:
+    for key, old, new in record.changes:
         people = next((_who(r.people) for r in rows if r.key == key), "")
         what = f"{old.score:g} -> {new.score:g} of {new.max_score:g}"
         if old.status != new.status:
             what += f" ({old.status} -> {new.status})"
         print(f"regraded {key}{f' ({people})' if people else ''}: {what}")
+    if record.regraded:
+        print(f"{record.regraded} submission(s) regraded: {len(record.changes)} changed, "
+              f"{record.regraded - len(record.changes)} unchanged (history in {store.path.name})")
     graded = [r.latest for r in rows if r.latest and r.status == GRADED]
     layers = graded[0].results.get("extra_data", {}).get("layers") if graded else None
     print(f"sandbox layers: {', '.join(layers or ['(none)'])}")

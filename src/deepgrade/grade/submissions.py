@@ -43,9 +43,10 @@ class Upload:
 
 
 def list_notebooks(folder: Path) -> list[Path]:
-    """The ``.ipynb`` files under ``folder``, sorted, Jupyter's checkpoints left out."""
-    return sorted(p for p in folder.rglob("*.ipynb")
-                  if p.is_file() and ".ipynb_checkpoints" not in p.parts)
+    """The ``.ipynb`` files under ``folder``, sorted, Jupyter's checkpoints left out, and
+    symlinks too (an upload's link could point at another student's notebook or a host file)."""
+    return sorted(p for p in folder.rglob("*.ipynb") if p.is_file() and not p.is_symlink()
+                  and ".ipynb_checkpoints" not in p.parts)
 
 
 def pick_notebook(folder: Path, homework: str) -> Path | None:
@@ -173,7 +174,7 @@ def _export(finder: _Finder, meta: Path, only: str | None = None) -> None:
                   file=sys.stderr)
         notebook = pick_notebook(folder, finder.homework) if folder.is_dir() else None
         finder.add(name, folder, notebook, _people(record) if isinstance(record, dict) else [],
-                   parse_created_at(record.get(":created_at:", record.get(":created_at")))
+                   parse_created_at(record.get(":created_at"))
                    if isinstance(record, dict) else None, base=folder)
 
 

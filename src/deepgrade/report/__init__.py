@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import io
+import math
 import re
 import statistics
 from collections import Counter
@@ -70,8 +71,11 @@ def plots(graded: list[Grading], questions: list[tuple[str, float]]) -> dict[str
     out = {}
     totals = [g.score for g in graded]
     fig, ax = plt.subplots(figsize=(6, 3))
-    ax.hist(totals, bins=min(20, max(5, len(set(totals)))), range=(0, max_total),
-            color="#3b6ea5", edgecolor="white")
+    # One bar per whole point (or per few points for long homeworks), centred on the score.
+    step = max(1, math.ceil((max_total + 1) / 25))
+    edges = [x - 0.5 for x in range(0, int(math.ceil(max_total)) + step + 1, step)]
+    ax.hist(totals, bins=edges, color="#3b6ea5", edgecolor="white")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set(xlabel="total score", ylabel="submissions",
            title=f"Score distribution ({len(graded)} graded)")

@@ -16,6 +16,7 @@ writes (graders in a pool return their reports to it), so there is one writer at
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -125,6 +126,12 @@ class Row:
     @property
     def status(self) -> str:
         return self.latest.status if self.latest else PENDING
+
+
+def natural_key(text: str) -> list:
+    """Sort key that orders the numbers inside names by value."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part)
+            for part in re.split(r"(\d+)", text) if part]
 
 
 def now() -> str:
@@ -238,9 +245,10 @@ class GradeStore:
         return out
 
     def rows(self) -> Iterator[Row]:
-        """Every submission with its latest and previous grading, sorted by key."""
-        for key, upload, submitted_at in self.conn.execute(
-                "SELECT key, upload, submitted_at FROM submissions ORDER BY key").fetchall():
+        """Every submission with its latest and previous grading, in key order (``s_2`` before
+        ``s_10``)."""
+        found = self.conn.execute("SELECT key, upload, submitted_at FROM submissions").fetchall()
+        for key, upload, submitted_at in sorted(found, key=lambda r: natural_key(r[0])):
             people = [Person(*p) for p in self.conn.execute(
                 "SELECT name, sid, email FROM people WHERE submission = ? ORDER BY position",
                 (key,))]
