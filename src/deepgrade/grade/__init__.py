@@ -171,8 +171,8 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
         store.set_meta("questions", [(q.name, q.max_score) for q in bundle.questions])
         store.set_meta("written_questions", written_questions(hw))
         record_policy(store, late_policy(hw, _late_overrides(store, late)))
-        for u in uploads:  # known before any grading: a killed run leaves them "not graded yet"
-            store.add_submission(u.key, u.upload, u.people, u.submitted_at)
+        # Known before any grading: a killed run leaves them "not graded yet".
+        store.add_submissions([(u.key, u.upload, u.people, u.submitted_at) for u in uploads])
         record = Recorder(store, out, bundle, bundle_hash)
         template = hw.out("student") / f"{hw.name}.ipynb"
         checks = Prechecks(hw.name, _code_cells(template) if template.is_file() else None)

@@ -197,17 +197,23 @@ class GradeStore:
         return self.meta("homework") or "?"
 
     # -- submissions and gradings ----------------------------------------------------------------
+    def add_submissions(self, found: list[tuple[str, str, list[Person], str | None]]) -> None:
+        """Record (or refresh) submissions ``(key, upload, people, submitted_at)`` and their
+        people, in one transaction; their gradings are kept."""
+        with self.conn:
+            for key, upload, people, submitted_at in found:
+                self.conn.execute(
+                    "INSERT INTO submissions VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+                    "upload = excluded.upload, submitted_at = excluded.submitted_at",
+                    (key, upload, submitted_at))
+                self.conn.execute("DELETE FROM people WHERE submission = ?", (key,))
+                self.conn.executemany(
+                    "INSERT INTO people VALUES (?, ?, ?, ?, ?)",
+                    [(key, i, p.name, p.sid, p.email) for i, p in enumerate(people)])
+
     def add_submission(self, key: str, upload: str, people: list[Person],
                        submitted_at: str | None) -> None:
-        """Record (or refresh) a submission and its people; its gradings are kept."""
-        with self.conn:
-            self.conn.execute(
-                "INSERT INTO submissions VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
-                "upload = excluded.upload, submitted_at = excluded.submitted_at",
-                (key, upload, submitted_at))
-            self.conn.execute("DELETE FROM people WHERE submission = ?", (key,))
-            self.conn.executemany("INSERT INTO people VALUES (?, ?, ?, ?, ?)",
-                                  [(key, i, p.name, p.sid, p.email) for i, p in enumerate(people)])
+        self.add_submissions([(key, upload, people, submitted_at)])
 
     def record(self, key: str, *, status: str, bundle_hash: str, version: str, notebook: str,
                scores: list[tuple[str, float, float]], seconds: float, work_seconds: float,
