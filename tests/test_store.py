@@ -86,6 +86,7 @@ def test_a_killed_run_keeps_what_it_graded_and_a_resume_finishes_it(tmp_path, mo
     with pytest.raises(KeyboardInterrupt):
         grade.main(hw, (uploads,), out)
     assert (out / "a" / "results.json").is_file()  # written as soon as it was graded
+    assert "not graded yet" in (out / "gradebook.csv").read_text()  # and the gradebook says so
     with GradeStore.open(out, "hw1") as store:
         assert {r.key: r.status for r in store.rows()} == {"a": "kernel failed",
                                                            "b": PENDING, "c": PENDING}

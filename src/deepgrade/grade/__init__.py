@@ -158,13 +158,14 @@ class Recorder:
 
 
 def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
-         late: dict[str, Any] | None = None, resume: bool = False) -> GradeStore:
-    """Grade ``paths`` into ``out``; returns the (closed) store it recorded into."""
+         late: dict[str, Any] | None = None, resume: bool = False) -> None:
+    """Grade ``paths`` into ``out``'s grade store, then write the folder's views from it."""
     path = bundle_path(hw)
     bundle = Bundle.load(path)
     bundle_hash = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     late_policy(hw, late)  # a mistake in the policy is said before anything is graded
     scratch = Path(tempfile.mkdtemp(prefix="deepgrade-grade-"))
+    store: GradeStore | None = None
     try:
         uploads = discover(paths, hw.name, scratch)
         store = GradeStore.open(out, hw.name, create=True)
@@ -188,8 +189,14 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
                 queue.append(u)
         grade_many(bundle, [u.notebook for u in queue], jobs=jobs, progress=True,
                    names=[u.key for u in queue], on_report=lambda i, r: record(queue[i], r))
+    except BaseException:  # interrupted: what was graded reaches the gradebook too
+        if store is not None:
+            write_views(store, out, hw.name)
+            store.close()
+        raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    assert store is not None  # opened before anything could be graded
     write_views(store, out, hw.name)
     _print_outcome(store, uploads, record, out)
     keys = {u.key for u in uploads}
@@ -200,7 +207,6 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
         raise UserError(f"{len(faults)} submission(s) could not be graded "
                         f"({', '.join(_named(r) for r in faults[:5])}); they got 0 "
                         "with the reason in their results.json and gradebook.csv", status=1)
-    return store
 
 
 def _named(row: Row) -> str:
