@@ -78,12 +78,16 @@ class LatePolicy:
         return cls(parse_due(due, origin) if due is not None else None,
                    float(late.get("grace_minutes", 0.0)), penalty, policy)
 
+    def overdue(self, submitted_at: str | None) -> timedelta:
+        """How long after the due date (grace not counted) it was submitted; 0 if on time."""
+        if not self.due or not submitted_at:
+            return timedelta(0)
+        return max(timedelta(0), datetime.fromisoformat(submitted_at)
+                   - datetime.fromisoformat(self.due))
+
     def lateness(self, submitted_at: str | None) -> tuple[int, float]:
         """(days late, penalty as a fraction of the total) for a submission time."""
-        if not self.due or not submitted_at:
-            return 0, 0.0
-        over = (datetime.fromisoformat(submitted_at) - datetime.fromisoformat(self.due)
-                - timedelta(minutes=self.grace_minutes))
+        over = self.overdue(submitted_at) - timedelta(minutes=self.grace_minutes)
         days = max(0, math.ceil(over.total_seconds() / 86400))
         penalty = min(1.0, days * self.penalty_per_day) if self.policy == "per_day" else 0.0
         return days, penalty
@@ -181,8 +185,9 @@ def gradebook_csv(store: GradeStore) -> str:
     return buffer.getvalue()
 
 
-def _hms(days: int) -> str:
-    return f"{days * 24}:00:00" if days else "0:00:00"
+def _hms(late: timedelta) -> str:
+    seconds = int(late.total_seconds())
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def gradescope_csv(store: GradeStore) -> str:
@@ -192,12 +197,13 @@ def gradescope_csv(store: GradeStore) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(GRADESCOPE_HEADER)
+    policy = store_policy(store)
     for line in lines(store):
         g = line.row.latest
         writer.writerow([line.person.name, line.person.sid, line.person.email,
                          _num(line.total) if g else "", _num(max_total),
                          "Graded" if g else "Missing", line.row.submitted_at or "",
-                         _hms(line.days_late)])
+                         _hms(policy.overdue(line.row.submitted_at))])
     return buffer.getvalue()
 
 

@@ -161,7 +161,13 @@ class GradeStore:
                             "grade again") from None
         store = cls(path, conn)
         with conn:
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)",
+                         (json.dumps(SCHEMA_VERSION),))
+        if store.meta("schema") != SCHEMA_VERSION:
+            conn.close()
+            raise UserError(f"{path} was written by another version of deepgrade (store schema "
+                            f"{store.meta('schema')}, this one reads {SCHEMA_VERSION}); grade "
+                            "into a new folder")
         recorded = store.meta("homework")
         if homework is not None:
             if recorded is None:
@@ -184,13 +190,13 @@ class GradeStore:
 
     # -- meta: homework, question list, written questions, late policy ---------------------------
     def meta(self, key: str) -> Any:
+        """A recorded setting (JSON): homework, questions, written_questions, late_policy."""
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return json.loads(row[0]) if row and key != "homework" else (row[0] if row else None)
+        return json.loads(row[0]) if row else None
 
     def set_meta(self, key: str, value: Any) -> None:
-        text = value if key == "homework" else json.dumps(value)
         with self.conn:
-            self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, text))
+            self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value)))
 
     @property
     def homework(self) -> str:
