@@ -169,3 +169,11 @@ def test_the_late_policy_comes_from_homework_toml_with_the_command_line_on_top(t
     assert late_policy(hw, {"due": "2026-10-09 12:00", "grace_minutes": None}) == LatePolicy(
         "2026-10-09T12:00:00+00:00", 15.0, 0.1, "per_day")
     assert late_policy(hw, {"policy": "none"}).lateness("2026-10-12T00:00:00+00:00") == (3, 0.0)
+
+
+def test_a_store_of_another_schema_is_refused(tmp_path):
+    GradeStore.open(tmp_path, "hw1", create=True).close()
+    with sqlite3.connect(tmp_path / "grades.sqlite") as conn:
+        conn.execute("UPDATE meta SET value = '\"99\"' WHERE key = 'schema'")
+    with pytest.raises(UserError, match="store schema 99"):
+        GradeStore.open(tmp_path, "hw1")

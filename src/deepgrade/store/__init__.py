@@ -163,11 +163,12 @@ class GradeStore:
         with conn:
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)",
                          (json.dumps(SCHEMA_VERSION),))
-        if store.meta("schema") != SCHEMA_VERSION:
+        schema = store.meta("schema")
+        if schema != SCHEMA_VERSION:
             conn.close()
             raise UserError(f"{path} was written by another version of deepgrade (store schema "
-                            f"{store.meta('schema')}, this one reads {SCHEMA_VERSION}); grade "
-                            "into a new folder")
+                            f"{schema}, this one reads {SCHEMA_VERSION}); grade into a new "
+                            "folder")
         recorded = store.meta("homework")
         if homework is not None:
             if recorded is None:
