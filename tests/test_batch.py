@@ -143,6 +143,7 @@ def test_import_files_use_the_documented_headers(graded):
     assert gradescope[0] == ["Name", "SID", "Email", "Total Score", "Max Points", "Status",
                              "Submission Time", "Lateness (H:M:S)"]
     assert ["Ada Lovelace", "1001", "1001@uni.edu", "46", "70"] == gradescope[1][:5]
+    assert len(gradescope) == 1 + 7  # one row per student who has an identity (not submission_5)
     late = next(r for r in gradescope if r[0] == "Wrong Homework")
     assert late[6:] == ["2026-10-10T23:59:00+00:00", "47:59:00"]  # lateness past the due date
     with (out / "canvas-import.csv").open() as f:

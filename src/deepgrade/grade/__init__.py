@@ -178,15 +178,20 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
         template = hw.out("student") / f"{hw.name}.ipynb"
         checks = Prechecks(hw.name, _code_cells(template) if template.is_file() else None)
         queue: list[Upload] = []
+        skipped = 0
         for u in uploads:
             done = store.latest(u.key)
             if resume and done and done.bundle_hash == bundle_hash and done.status != GRADER_FAULT:
+                skipped += 1
                 continue
             verdict = checks.verdict(bundle, u)
             if verdict:
                 record(u, verdict[1], verdict[0])
             else:
                 queue.append(u)
+        if skipped:
+            print(f"--resume: {skipped} submission(s) already graded by this bundle are kept; "
+                  f"{len(uploads) - skipped} to grade", file=sys.stderr)
         grade_many(bundle, [u.notebook for u in queue], jobs=jobs, progress=True,
                    names=[u.key for u in queue], on_report=lambda i, r: record(queue[i], r))
     except BaseException:  # interrupted: what was graded reaches the gradebook too

@@ -199,10 +199,12 @@ def gradescope_csv(store: GradeStore) -> str:
     writer.writerow(GRADESCOPE_HEADER)
     policy = store_policy(store)
     for line in lines(store):
+        if not line.person.key:  # no one to file it under (a folder the metadata did not name)
+            continue
         g = line.row.latest
         writer.writerow([line.person.name, line.person.sid, line.person.email,
                          _num(line.total) if g else "", _num(max_total),
-                         "Graded" if g else "Missing", line.row.submitted_at or "",
+                         "Graded" if g else "Ungraded", line.row.submitted_at or "",
                          _hms(policy.overdue(line.row.submitted_at))])
     return buffer.getvalue()
 

@@ -150,7 +150,7 @@ def render(store: GradeStore, hide_names: bool = False) -> str:
     changed = [r for r in rows if r.latest and r.previous
                and (r.latest.scores != r.previous.scores or r.latest.status != r.previous.status)]
     changed_rows = "".join(
-        f"<tr><td>{esc(r.key)}</td>{who_cell(r)}<td>{r.previous.score:g} → "
+        f"<tr><td>{esc(r.key)}</td>{who_cell(r)}<td class=nowrap>{r.previous.score:g} → "
         f"{r.latest.score:g}</td><td>{esc(_question_changes(r))}</td>"
         f"<td>{esc(r.latest.graded_at)}</td></tr>"
         for r in changed if r.previous and r.latest) or "<tr><td colspan=5>none</td></tr>"
@@ -172,7 +172,7 @@ body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; c
 table {{ border-collapse: collapse; width: 100%; }}
 td, th {{ border-bottom: 1px solid #ddd; padding: .3em .6em; text-align: left;
           vertical-align: top; }}
-ul {{ margin: 0; padding-left: 1.2em; }}
+ul {{ margin: 0; padding-left: 1.2em; }} .nowrap {{ white-space: nowrap; }}
 figure {{ margin: 1em 0; }} svg {{ max-width: 100%; height: auto; }}
 </style></head><body>
 <h1>{esc(homework)}: grading report</h1>
