@@ -43,15 +43,44 @@ def build(homeworks: tuple[str, ...], out: Path | None, no_execute: bool) -> Non
 @click.argument("submissions", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               default=Path("grading-out"), show_default=True,
-              help="Write <out>/<submission>/results.json here.")
+              help="Output folder: its grade store (grades.sqlite), <submission>/results.json, "
+                   "gradebook.csv, import files, summary.txt. Grades already there are kept.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Grade this many submissions at a time.")
-def grade(homework: str, submissions: tuple[Path, ...], out: Path, jobs: int) -> None:
-    """Grade SUBMISSIONS (notebooks or folders of them) for HOMEWORK."""
+@click.option("--resume", is_flag=True,
+              help="Grade only submissions this bundle has not graded yet (finish a killed run).")
+@click.option("--due", default=None, metavar="DATETIME",
+              help="Due date, e.g. 2026-10-08T23:59:00+00:00 (UTC without an offset); "
+                   "overrides homework.toml [late] due.")
+@click.option("--grace-minutes", type=click.FloatRange(0), default=None,
+              help="Minutes after the due date that still count as on time.")
+@click.option("--penalty-per-day", type=click.FloatRange(0, 1), default=None,
+              help="Fraction of the total lost per started day late (0.1 = 10 %).")
+@click.option("--late-policy", type=click.Choice(["none", "per_day"]), default=None,
+              help="none: show lateness only; per_day: apply --penalty-per-day.")
+def grade(homework: str, submissions: tuple[Path, ...], out: Path, jobs: int, resume: bool,
+          due: str | None, grace_minutes: float | None, penalty_per_day: float | None,
+          late_policy: str | None) -> None:
+    """Grade SUBMISSIONS (notebooks, folders, uploads, Gradescope exports) for HOMEWORK."""
     from deepgrade.grade import main
 
     [hw] = resolve_homeworks(find_root(), [homework])
-    main(hw, submissions, out, jobs)
+    late = {"due": due, "grace_minutes": grace_minutes, "penalty_per_day": penalty_per_day,
+            "policy": late_policy}
+    main(hw, submissions, out, jobs, late=late, resume=resume)
+
+
+@cli.command("merge-written")
+@click.argument("homework")
+@click.argument("results_dir", type=click.Path(path_type=Path))
+@click.argument("scores_csv", type=click.Path(path_type=Path))
+def merge_written(homework: str, results_dir: Path, scores_csv: Path) -> None:
+    """Merge staff's written-question scores (SCORES_CSV, e.g. Gradescope's Download Grades of
+    the written assignment) into the grades in RESULTS_DIR; the gradebook's total adds them."""
+    from deepgrade.grade import merge_written_main
+
+    [hw] = resolve_homeworks(find_root(), [homework])
+    merge_written_main(hw, results_dir, scores_csv)
 
 
 @cli.command()
@@ -70,12 +99,13 @@ def validate(homeworks: tuple[str, ...], jobs: int) -> None:
 @click.argument("results_dir", type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Where to write the page (default RESULTS_DIR/report.html).")
-def report(homework: str, results_dir: Path, out: Path | None) -> None:
+@click.option("--hide-names", is_flag=True, help="Show submissions only, not students' names.")
+def report(homework: str, results_dir: Path, out: Path | None, hide_names: bool) -> None:
     """Write an HTML report of the results in RESULTS_DIR (from `deepgrade grade --out`)."""
     from deepgrade.report import main
 
     [hw] = resolve_homeworks(find_root(), [homework])
-    main(hw.name, results_dir, out)
+    main(hw.name, results_dir, out, hide_names=hide_names)
 
 
 @cli.command()

@@ -22,11 +22,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from deepgrade.grade.batch import no_notebook_report
 from deepgrade.grade.bundle import Bundle
 from deepgrade.grade.kernel import sandbox
 from deepgrade.grade.kernel.client import GraderFault, Kernel, KernelFault
 from deepgrade.grade.results import write_results
-from deepgrade.grade.runner import NOT_GRADED, failed_report, grade_submission
+from deepgrade.grade.runner import NOT_GRADED, grade_submission, grader_fault_report
 from deepgrade.grade.submissions import pick_notebook
 
 # Gradescope's folders that student code must never read (tests, settings, other files of the
@@ -87,14 +88,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     notebook = pick_notebook(args.root / "submission", bundle.homework)
     if notebook is None:
-        report = failed_report(bundle, "(none)", f"no .ipynb notebook was submitted; submit "
-                               f"{bundle.homework}.ipynb")
+        report = no_notebook_report(bundle, "(none)")
     else:
         try:
             report = grade_submission(bundle, notebook)
         except Exception as exc:  # a grader bug must still leave results for the student
-            report = failed_report(bundle, notebook.name, NOT_GRADED)
-            report.grader_fault = f"{type(exc).__name__}: {exc}"
+            report = grader_fault_report(bundle, notebook.name, f"{type(exc).__name__}: {exc}")
             write_results(report, results, bundle.hidden_visibility)
             raise
     write_results(report, results, bundle.hidden_visibility)

@@ -75,6 +75,17 @@ class Homework:
         per_question = raw.pop("questions", {})
         return Budgets(**raw, question_test_seconds=per_question)
 
+    # -- homework.toml keys of the grade store (late policy): read here, checked and applied by
+    # deepgrade.grade.gradebook.LatePolicy. [late]: due, grace_minutes, penalty_per_day, policy.
+    @property
+    def late(self) -> dict:
+        """homework.toml's ``[late]`` table ({} when absent)."""
+        late = self.settings.get("late", {})
+        if not isinstance(late, dict):
+            raise UserError(f"{self.name}: homework.toml's 'late' must be a table ([late])")
+        return dict(late)
+    # -- end of the grade store's keys
+
     def out(self, kind: str, root: Path | None = None) -> Path:
         """Generated folder ``<root>/<kind>/<hw>`` for kind in student, autograder, solutions."""
         return (root or self.root) / kind / self.name

@@ -1,53 +1,275 @@
-"""``deepgrade grade``: grade submissions with the trusted runner; results, gradebook, summary."""
+"""``deepgrade grade``: grade submissions with the trusted runner into the output folder's grade
+store; results.json, gradebook, import files and summary are written from the store.
+
+Each submission's grading is recorded (and its results.json written) as soon as it is finished,
+so a run that dies keeps what it did; ``--resume`` grades only what the bundle has not graded yet.
+Grading into a folder that has grades adds or replaces the submissions graded, keeps every other,
+and says, per regraded submission, the old and the new score.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
+import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from deepgrade.errors import UserError
-from deepgrade.grade.batch import grade_many
+import deepgrade
+from deepgrade.errors import BuildError, UserError
+from deepgrade.grade.batch import grade_many, is_grader_fault, no_notebook_report
 from deepgrade.grade.bundle import Bundle
-from deepgrade.grade.gradebook import summary, write_gradebook
-from deepgrade.grade.results import format_table, write_results
-from deepgrade.grade.runner import Report
-from deepgrade.grade.submissions import discover
+from deepgrade.grade.gradebook import (LatePolicy, format_columns, record_policy, summary,
+                                       write_results_file, write_views)
+from deepgrade.grade.results import to_gradescope
+from deepgrade.grade.runner import Report, failed_report
+from deepgrade.grade.submissions import Upload, discover
 from deepgrade.project import Homework
+from deepgrade.store import (GRADED, GRADER_FAULT, KERNEL_FAILED, NO_NOTEBOOK, NOT_A_NOTEBOOK,
+                             TEMPLATE, WRONG_HOMEWORK, GradeStore, Grading, Row)
 
 TABLE_LIMIT = 40  # above this many submissions, print the summary instead of every row
 
 
-def bundle_for(hw: Homework) -> Bundle:
+def bundle_path(hw: Homework) -> Path:
     path = hw.out("autograder") / f"{hw.name}-autograder.zip"
     if not path.is_file():
         raise UserError(f"{hw.name} has no autograder bundle at {path}; run `deepgrade build "
                         f"{hw.name}` (or `make release`) first")
-    return Bundle.load(path)
+    return path
 
 
-def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1) -> list[Report]:
-    bundle = bundle_for(hw)
-    scratch = Path(tempfile.mkdtemp(prefix="deepgrade-grade-"))
+def bundle_for(hw: Homework) -> Bundle:
+    return Bundle.load(bundle_path(hw))
+
+
+def written_questions(hw: Homework) -> list[tuple[str, float]]:
+    """The written (``manual: true``) questions of the master and their points; the bundle does
+    not carry them (staff grade them outside the autograder)."""
+    from deepgrade.assign.master import check_master, read_master
+
     try:
-        submissions = discover(paths, hw.name, scratch)
-        reports = grade_many(bundle, [s.notebook for s in submissions], jobs=jobs,
-                             progress=True, names=[s.key for s in submissions])
+        spec = check_master(hw.name, read_master(hw.name, hw.master))
+    except BuildError as exc:
+        print(f"deepgrade: warning: no written questions in the gradebook ({exc})",
+              file=sys.stderr)
+        return []
+    return [(q.name, float(q.points or 0)) for q in spec.manual]
+
+
+def late_policy(hw: Homework, overrides: dict[str, Any] | None = None) -> LatePolicy:
+    """homework.toml's ``[late]`` table, with command-line values (not None) on top."""
+    settings = hw.late
+    settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    return LatePolicy.from_settings(settings, f"{hw.name} late policy")
+
+
+def _late_overrides(store: GradeStore, given: dict[str, Any] | None) -> dict[str, Any]:
+    """The command line's late-policy values of earlier runs into this folder, updated by this
+    run's: regrading one student without repeating ``--due`` keeps the class's due date."""
+    kept = dict(store.meta("late_overrides") or {})
+    kept.update({k: v for k, v in (given or {}).items() if v is not None})
+    store.set_meta("late_overrides", kept)
+    return kept
+
+
+def _code_cells(path: Path) -> list[str] | None:
+    try:
+        doc = json.loads(path.read_bytes())
+        return [("".join(c["source"]) if isinstance(c["source"], list) else c["source"]).strip()
+                for c in doc["cells"] if c.get("cell_type") == "code"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _homework_of(path: Path) -> str | None:
+    """The homework a student notebook was made for (otter's metadata), when it says."""
+    try:
+        doc = json.loads(path.read_bytes())
+        name = doc.get("metadata", {}).get("otter", {}).get("assignment_name")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return name if isinstance(name, str) else None
+
+
+@dataclass
+class Prechecks:
+    """What is decided before any kernel starts: no notebook, another homework, the template."""
+
+    homework: str
+    template: list[str] | None
+
+    def verdict(self, bundle: Bundle, upload: Upload) -> tuple[str, Report] | None:
+        if upload.notebook is None:
+            return NO_NOTEBOOK, no_notebook_report(bundle, upload.key)
+        other = _homework_of(upload.notebook)
+        if other and other != self.homework:
+            return WRONG_HOMEWORK, failed_report(
+                bundle, upload.notebook.name, f"this is the notebook of {other}, not "
+                f"{self.homework}; submit {self.homework}.ipynb")
+        if self.template is not None and _code_cells(upload.notebook) == self.template:
+            return TEMPLATE, failed_report(
+                bundle, upload.notebook.name, "the notebook is the unchanged template (no code "
+                f"was written); submit the {self.homework}.ipynb you worked in")
+        return None
+
+
+def status_of(report: Report) -> str:
+    """How a report from the runner ended: graded, not a notebook, kernel failed, grader fault."""
+    if is_grader_fault(report):
+        return GRADER_FAULT
+    if report.unreadable:
+        return NOT_A_NOTEBOOK
+    cases = [c for q in report.questions for c in q.cases]
+    # The runner's zero-with-one-reason report (the kernel could not run the notebook at all):
+    # no cell ran and every case carries the report's one note.
+    if report.notes and not report.cells and cases and all(
+            not c.passed and c.message == report.notes[-1] for c in cases):
+        return KERNEL_FAILED
+    return GRADED
+
+
+class Recorder:
+    """Records each finished report in the store and writes its results.json at once."""
+
+    @staticmethod
+    def messages(report: Report) -> list[str]:
+        """The notes the student read, and for a grader fault the reason staff need."""
+        staff = [f"staff: {report.grader_fault}"] if report.grader_fault else []
+        return list(report.notes) + staff
+
+    def __init__(self, store: GradeStore, out: Path, bundle: Bundle, bundle_hash: str) -> None:
+        self.store, self.out, self.bundle, self.hash = store, out, bundle, bundle_hash
+        self.changes: list[tuple[str, Grading, Grading]] = []
+        self.regraded = 0  # submissions that had a grading before this one
+
+    def __call__(self, upload: Upload, report: Report, status: str | None = None) -> Grading:
+        status = status or status_of(report)
+        results = to_gradescope(report, self.bundle.hidden_visibility)
+        old = self.store.latest(upload.key)
+        grading = self.store.record(
+            upload.key, status=status, bundle_hash=self.hash, version=deepgrade.__version__,
+            notebook=upload.notebook_label, scores=[(q.name, q.score, q.max_score)
+                                                   for q in report.questions],
+            seconds=report.seconds, work_seconds=report.timings.get("cells", 0.0)
+            + report.timings.get("tests", 0.0), messages=self.messages(report), results=results)
+        write_results_file(self.out, upload.key, results)
+        self.regraded += old is not None
+        if old is not None and (old.scores != grading.scores or old.status != grading.status):
+            self.changes.append((upload.key, old, grading))
+        return grading
+
+
+def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
+         late: dict[str, Any] | None = None, resume: bool = False) -> None:
+    """Grade ``paths`` into ``out``'s grade store, then write the folder's views from it."""
+    path = bundle_path(hw)
+    bundle = Bundle.load(path)
+    bundle_hash = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    late_policy(hw, late)  # a mistake in the policy is said before anything is graded
+    scratch = Path(tempfile.mkdtemp(prefix="deepgrade-grade-"))
+    store: GradeStore | None = None
+    try:
+        uploads = discover(paths, hw.name, scratch)
+        store = GradeStore.open(out, hw.name, create=True)
+        store.set_meta("questions", [(q.name, q.max_score) for q in bundle.questions])
+        store.set_meta("written_questions", written_questions(hw))
+        record_policy(store, late_policy(hw, _late_overrides(store, late)))
+        # Known before any grading: a killed run leaves them "not graded yet".
+        store.add_submissions([(u.key, u.upload, u.people, u.submitted_at) for u in uploads])
+        record = Recorder(store, out, bundle, bundle_hash)
+        template = hw.out("student") / f"{hw.name}.ipynb"
+        checks = Prechecks(hw.name, _code_cells(template) if template.is_file() else None)
+        queue: list[Upload] = []
+        skipped = 0
+        for u in uploads:
+            done = store.latest(u.key)
+            if resume and done and done.bundle_hash == bundle_hash and done.status != GRADER_FAULT:
+                skipped += 1
+                continue
+            verdict = checks.verdict(bundle, u)
+            if verdict:
+                record(u, verdict[1], verdict[0])
+            else:
+                queue.append(u)
+        if skipped:
+            print(f"--resume: {skipped} submission(s) already graded by this bundle are kept; "
+                  f"{len(uploads) - skipped} to grade", file=sys.stderr)
+        grade_many(bundle, [u.notebook for u in queue], jobs=jobs, progress=True,
+                   names=[u.key for u in queue], on_report=lambda i, r: record(queue[i], r))
+    except BaseException:  # interrupted: what was graded reaches the gradebook too
+        if store is not None:
+            write_views(store, out, hw.name)
+            store.close()
+        raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    out.mkdir(parents=True, exist_ok=True)
-    for sub, report in zip(submissions, reports):
-        write_results(report, out / sub.key / "results.json", bundle.hidden_visibility)
-    write_gradebook(out / "gradebook.csv", submissions, reports)
-    text = format_table(reports) if len(reports) <= TABLE_LIMIT else summary(reports)
-    print(text)
-    (out / "summary.txt").write_text(summary(reports) + "\n")
-    layers = reports[0].layers if reports and reports[0].layers else ["(none)"]
-    print(f"sandbox layers: {', '.join(layers)}")
-    print(f"results, gradebook.csv and summary.txt written under {out}")
-    unreadable = [r for r in reports if r.unreadable]
-    if unreadable:
-        raise UserError(f"{len(unreadable)} submission(s) could not be read as notebooks "
-                        f"({', '.join(r.submission for r in unreadable[:5])}); they got 0 with the "
-                        "reason in their results.json", status=1)
-    return reports
+    assert store is not None  # opened before anything could be graded
+    write_views(store, out, hw.name)
+    _print_outcome(store, uploads, record, out)
+    keys = {u.key for u in uploads}
+    faults = [r for r in store.rows() if r.key in keys
+              and r.status in (NOT_A_NOTEBOOK, GRADER_FAULT)]
+    store.close()
+    if faults:
+        raise UserError(f"{len(faults)} submission(s) could not be graded "
+                        f"({', '.join(_named(r) for r in faults[:5])}); they got 0 "
+                        "with the reason in their results.json and gradebook.csv", status=1)
+
+
+def _named(row: Row) -> str:
+    """``submission_4 (hw1.ipynb): not a notebook``."""
+    notebook = row.latest.notebook if row.latest else ""
+    return f"{row.key}{f' ({notebook})' if notebook else ''}: {row.status}"
+
+
+def _who(people: list) -> str:
+    return "; ".join(p.name for p in people if p.name)
+
+
+def _print_outcome(store: GradeStore, uploads: list[Upload], record: Recorder, out: Path) -> None:
+    keys = {u.key for u in uploads}
+    rows = [r for r in store.rows() if r.key in keys]
+    if len(rows) <= TABLE_LIMIT:
+        table = [["submission", "name", "status", "score"]]
+        for r in rows:
+            g = r.latest
+            table.append([r.key, _who(r.people), r.status,
+                          f"{g.score:g}/{g.max_score:g}" if g else "-"])
+        print(format_columns(table))
+    else:
+        print(summary(store))
+    for key, old, new in record.changes:
+        people = next((_who(r.people) for r in rows if r.key == key), "")
+        what = f"{old.score:g} -> {new.score:g} of {new.max_score:g}"
+        if old.status != new.status:
+            what += f" ({old.status} -> {new.status})"
+        print(f"regraded {key}{f' ({people})' if people else ''}: {what}")
+    if record.regraded:
+        print(f"{record.regraded} submission(s) regraded: {len(record.changes)} changed, "
+              f"{record.regraded - len(record.changes)} unchanged (history in {store.path.name})")
+    graded = [r.latest for r in rows if r.latest and r.status == GRADED]
+    layers = graded[0].results.get("extra_data", {}).get("layers") if graded else None
+    print(f"sandbox layers: {', '.join(layers or ['(none)'])}")
+    print(f"results, gradebook.csv and summary.txt written under {out} (store: "
+          f"{store.path.name})")
+
+
+def merge_written_main(hw: Homework, out: Path, scores_csv: Path) -> None:
+    """``deepgrade merge-written``: record written scores, then rewrite the folder's views."""
+    from deepgrade.store.written import merge_written
+
+    with GradeStore.open(out, hw.name) as store:
+        questions = [tuple(q) for q in store.meta("written_questions") or []] or \
+            written_questions(hw)
+        students, scores, unknown = merge_written(store, scores_csv, questions)  # type: ignore[arg-type]
+        write_views(store, out, hw.name)
+    print(f"{scores} written score(s) of {students} student(s) merged from {scores_csv.name}; "
+          f"gradebook.csv rewritten under {out}")
+    if unknown:
+        print(f"deepgrade: warning: {len(unknown)} student(s) of {scores_csv.name} have no "
+              f"submission here ({', '.join(unknown[:5])}); their scores are kept for when "
+              "they do", file=sys.stderr)

@@ -2,7 +2,15 @@
 
 Each grader process keeps its kernel launcher (zygote) and its sandbox uid for all the
 submissions it grades, so the fixed cost per submission is a fork, not a Python start-up.
-One broken submission never stops the batch: any failure becomes that submission's report.
+One broken submission never stops the batch: any failure becomes that submission's report, and
+a grader process that dies takes no one else with it (the pool is replaced; the submissions it
+was grading are graded again one at a time, and the one that kills a grader alone becomes a
+grader fault: "not graded: ask staff to regrade").
+
+The entry point is ``grade_many(bundle, paths, ..., on_report=callback)``: the callback receives
+each report as soon as it is finished (in finishing order), which is where the grade command
+records it in the store; a cluster backend offers the same seam (a list of submissions in, one
+callback per finished report out).
 """
 
 from __future__ import annotations
@@ -10,11 +18,28 @@ from __future__ import annotations
 import multiprocessing
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Callable
 
 from deepgrade.grade.bundle import Bundle
-from deepgrade.grade.runner import Report, failed_report, grade_submission
+from deepgrade.grade.runner import Report, failed_report, grade_submission, grader_fault_report
+
+# The first note of a report whose submission was not graded because of the grader itself.
+
+OnReport = Callable[[int, Report], None]  # (index in paths, its report), as each one finishes
+
+
+def no_notebook_report(bundle: Bundle, name: str) -> Report:
+    """Zero with the reason, for an upload that holds no notebook."""
+    return failed_report(bundle, name, f"no .ipynb notebook was submitted; submit "
+                         f"{bundle.homework}.ipynb")
+
+
+def is_grader_fault(report: Report) -> bool:
+    return bool(report.grader_fault)
 
 
 def adopt_zygote(zygotes: list, slots) -> None:
@@ -24,16 +49,21 @@ def adopt_zygote(zygotes: list, slots) -> None:
     client.adopt(zygotes[slots.get()], zygotes)
 
 
+def drop_zygotes(zygotes: list) -> None:
+    """Initializer of a replacement pool: its graders start zygotes of their own on demand;
+    the sockets of the first ones belong to the first graders."""
+    for z in zygotes:
+        z.sock.close()
+
+
 def grade_one(bundle: Bundle, path: Path | None, name: str) -> Report:
     """A report for one submission, whatever happens (a grader bug included)."""
     if path is None:
-        return failed_report(bundle, name, f"no .ipynb notebook was submitted; submit "
-                             f"{bundle.homework}.ipynb")
+        return no_notebook_report(bundle, name)
     try:
         return grade_submission(bundle, path)
     except Exception as exc:  # noqa: BLE001 - the batch must go on; staff see the reason
-        return failed_report(bundle, path.name, f"the autograder failed on this submission "
-                             f"({type(exc).__name__}: {exc}); ask course staff to regrade")
+        return grader_fault_report(bundle, path.name, f"{type(exc).__name__}: {exc}")
 
 
 class Progress:
@@ -63,16 +93,24 @@ class Progress:
 
 
 def grade_many(bundle: Bundle, paths: list[Path | None], jobs: int = 1,
-               progress: bool = False, names: list[str] | None = None) -> list[Report]:
-    """Reports in the order of ``paths`` (``None``: a submission without a notebook)."""
+               progress: bool = False, names: list[str] | None = None,
+               on_report: OnReport | None = None) -> list[Report]:
+    """Reports in the order of ``paths`` (``None``: a submission without a notebook); each is
+    also handed to ``on_report`` as soon as it is finished."""
     names = names or [p.name if p else "(none)" for p in paths]
     bar = Progress(len(paths), progress)
+    reports: list[Report | None] = [None] * len(paths)
+
+    def finish(i: int, report: Report) -> None:
+        reports[i] = report
+        if on_report is not None:
+            on_report(i, report)
+        bar.step()
+
     if jobs <= 1 or len(paths) <= 1:
-        reports = []
-        for path, name in zip(paths, names):
-            reports.append(grade_one(bundle, path, name))
-            bar.step()
-        return reports
+        for i, (path, name) in enumerate(zip(paths, names)):
+            finish(i, grade_one(bundle, path, name))
+        return reports  # type: ignore[return-value]
     # Start-up, overlapped: the graders' zygotes (clean interpreters that load torch for the
     # kernels, about 2 s) start first; meanwhile this process imports what the graders need;
     # then the graders are forked from it, each adopting one zygote. Forking is safe here:
@@ -88,28 +126,57 @@ def grade_many(bundle: Bundle, paths: list[Path | None], jobs: int = 1,
     for i in range(jobs):
         slots.put(i)
     try:
-        return _run_pool(bundle, paths, names, jobs, ctx, bar, (zygotes, slots))
+        _run_pools(bundle, paths, names, jobs, ctx, finish, zygotes, slots)
     finally:
         for z in zygotes:
             z.close()
+    return reports  # type: ignore[return-value]
 
 
-def _run_pool(bundle: Bundle, paths: list[Path | None], names: list[str], jobs: int, ctx,
-              bar: Progress, initargs: tuple) -> list[Report]:
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=adopt_zygote,
-                             initargs=initargs) as pool:
-        futures = {pool.submit(grade_one, bundle, p, n): i
-                   for i, (p, n) in enumerate(zip(paths, names))}
-        reports: list[Report | None] = [None] * len(paths)
-        pending = set(futures)
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                i = futures[future]
-                try:
-                    reports[i] = future.result()
-                except Exception as exc:  # the grader process itself died
-                    reports[i] = failed_report(bundle, names[i], f"the autograder crashed "
-                                               f"({type(exc).__name__}); ask staff to regrade")
-                bar.step()
-        return reports  # type: ignore[return-value]
+def _run_pools(bundle: Bundle, paths: list[Path | None], names: list[str], jobs: int, ctx,
+               finish: Callable[[int, Report], None], zygotes: list, slots) -> None:
+    """Grade every index; a pool whose grader died is replaced. At most ``jobs`` submissions
+    are in flight, so those lost with a dead grader are known: each is graded again alone, and
+    one that kills a grader alone is the culprit (a grader fault; its neighbours are unharmed)."""
+    todo = deque(range(len(paths)))
+    suspects: deque[int] = deque()
+    first = True
+    while todo or suspects:
+        initializer, initargs = (adopt_zygote, (zygotes, slots)) if first else (
+            drop_zygotes, (zygotes,))
+        first = False
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=initializer,
+                                 initargs=initargs) as pool:
+            running: dict[Future, int] = {}
+            alone = False  # grading a suspect: nothing else in flight
+            while todo or suspects or running:
+                if not running and suspects:
+                    i = suspects.popleft()
+                    running[pool.submit(grade_one, bundle, paths[i], names[i])] = i
+                    alone = True
+                elif not alone and not suspects:
+                    while todo and len(running) < jobs:
+                        i = todo.popleft()
+                        running[pool.submit(grade_one, bundle, paths[i], names[i])] = i
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                broken = False
+                for future in finished:
+                    i = running.pop(future)
+                    try:
+                        finish(i, future.result())
+                    except BrokenProcessPool:
+                        broken = True
+                        if alone:
+                            finish(i, grader_fault_report(
+                                bundle, names[i], "the grader process died while grading it"))
+                        else:
+                            suspects.append(i)
+                    except Exception as exc:  # noqa: BLE001 - the result could not come back
+                        finish(i, grader_fault_report(bundle, names[i],
+                                                      f"{type(exc).__name__}: {exc}"))
+                if broken:  # the rest of this pool's futures are lost too: suspects, all
+                    suspects.extend(running.values())
+                    running.clear()
+                    break
+                if alone and not running:
+                    alone = False

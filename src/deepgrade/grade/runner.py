@@ -124,14 +124,15 @@ def failed_report(bundle: Bundle, submission: str, reason: str) -> Report:
     return report
 
 
-NOT_GRADED = ("Your work was not graded: the autograder failed on its own side, not because of "
-              "your code. Course staff have been told and will regrade it.")
+NOT_GRADED = ("not graded: ask staff to regrade. Your work was not graded: the autograder "
+              "failed on its own side, not because of your code, and staff have been told.")
 
 
 def grader_fault_report(bundle: Bundle, submission: str, reason: str) -> Report:
-    """A submission the grader could not grade through its own fault: no score is a grade."""
+    """A submission the grader could not grade through its own fault: no score is a grade.
+    ``reason`` is for staff (the log, the store); the student reads NOT_GRADED."""
     report = failed_report(bundle, submission, NOT_GRADED)
-    report.grader_fault = reason
+    report.grader_fault = " ".join(reason.split())[:500] or "unknown"
     return report
 
 

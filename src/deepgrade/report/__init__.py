@@ -1,70 +1,44 @@
-"""``deepgrade report``: one self-contained HTML page about a graded batch.
+"""``deepgrade report``: one self-contained HTML page about a graded batch, from its grade store.
 
-Reads ``RESULTS_DIR/<submission>/results.json`` (as ``deepgrade grade`` writes them) and shows
-the score histogram, the pass rate of each question, the most common failure messages per
-question (numbers folded, so "expected 0.25, got 0.3" and "expected 0.1, got 0.7" count as one),
-and the slowest submissions. Plots are inline SVG: the page needs no network and no script.
+Reads ``RESULTS_DIR/grades.sqlite`` (as ``deepgrade grade --out RESULTS_DIR`` writes it) and
+refuses a store of another homework. Shows every submission's status; over the graded
+submissions only (an unreadable upload is not a zero of the class's median): the score
+histogram, the pass rate and the score distribution of each question, the most common failure
+messages per question (numbers folded, so "expected 0.25, got 0.3" and "expected 0.1, got 0.7"
+count as one); the submissions whose score changed at their last grading; the slowest gradings,
+timed without kernel start-up. Students' names are shown unless ``--hide-names``. Plots are inline
+SVG: the page needs no network and no script.
 """
 
 from __future__ import annotations
 
 import html
 import io
-import json
+import math
 import re
+import statistics
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from deepgrade.errors import UserError
+from deepgrade.grade.gradebook import store_questions
+from deepgrade.store import GRADED, STATUSES, GradeStore, Grading, Row
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
+esc = html.escape
 
 
-@dataclass
-class Graded:
-    key: str
-    results: dict
-
-
-def load_results(folder: Path) -> list[Graded]:
-    if not folder.is_dir():
-        raise UserError(f"{folder}: no such folder; pass the --out folder of `deepgrade grade`")
-    found = []
-    for path in sorted(folder.glob("*/results.json")):
-        try:
-            found.append(Graded(path.parent.name, json.loads(path.read_text())))
-        except json.JSONDecodeError:
-            raise UserError(f"{path} is not valid JSON; grade that submission again") from None
-    if not found:
-        raise UserError(f"{folder} has no <submission>/results.json files")
-    return found
-
-
-def not_run(g: Graded) -> str | None:
-    """The reason when a whole submission could not be run (no notebook, unreadable file)."""
-    notes = [line.removeprefix("Note: ") for line in g.results.get("output", "").splitlines()
-             if line.startswith("Note: ")]
-    tests = g.results.get("tests", [])
-    for note in notes:
-        if tests and all(note in t.get("output", "") for t in tests):
-            return note
-    return None
-
-
-def failure_kinds(graded: list[Graded], question: str, top: int = 3) -> list[tuple[int, str]]:
+def failure_kinds(gradings: list[Grading], question: str, top: int = 3) -> list[tuple[int, str]]:
     """The most common failure messages of a question: (submissions, an example), with numbers
     folded; each kind counts once per submission."""
     kinds: Counter[str] = Counter()
     example: dict[str, str] = {}
-    for g in graded:
-        if not_run(g):
-            continue
+    for g in gradings:
         seen = set()
         for test in g.results.get("tests", []):
-            if test["name"] != question:
+            if test.get("name") != question:
                 continue
-            for line in test.get("output", "").splitlines():
+            for line in str(test.get("output", "")).splitlines():
                 if ": failed: " not in line:
                     continue
                 message = line.split(": failed: ", 1)[1]
@@ -83,50 +57,113 @@ def _svg(fig) -> str:
     return text[text.index("<svg"):]
 
 
-def plots(graded: list[Graded], questions: list[str], max_total: float) -> tuple[str, str]:
+def plots(graded: list[Grading], questions: list[tuple[str, float]]) -> dict[str, str]:
+    """Inline SVGs: histogram of totals, pass rate per question, score distribution per
+    question; counts on integer axes."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     matplotlib.rcParams["svg.hashsalt"] = "deepgrade"  # stable ids: same input, same page
-    totals = [g.results.get("score", 0) for g in graded]
+    max_total = sum(m for _, m in questions) or 1
+    out = {}
+    totals = [g.score for g in graded]
     fig, ax = plt.subplots(figsize=(6, 3))
-    ax.hist(totals, bins=min(20, max(5, len(set(totals)))), range=(0, max_total or 1),
-            color="#3b6ea5", edgecolor="white")
-    ax.set(xlabel="total score", ylabel="submissions", title="Score distribution")
-    histogram = _svg(fig)
+    # One bar per whole point (or per few points for long homeworks), centred on the score.
+    step = max(1, math.ceil((max_total + 1) / 25))
+    edges = [x - 0.5 for x in range(0, int(math.ceil(max_total)) + step + 1, step)]
+    ax.hist(totals, bins=edges, color="#3b6ea5", edgecolor="white")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set(xlabel="total score", ylabel="submissions",
+           title=f"Score distribution ({len(graded)} graded)")
+    out["histogram"] = _svg(fig)
     plt.close(fig)
-    rates = []
-    for q in questions:
-        tests = [t for g in graded for t in g.results.get("tests", []) if t["name"] == q]
-        rates.append(sum(t["score"] >= t["max_score"] for t in tests) / max(len(tests), 1))
-    fig, ax = plt.subplots(figsize=(6, 0.35 * len(questions) + 1))
-    ax.barh(questions[::-1], rates[::-1], color="#5a9e6f")
-    ax.set(xlim=(0, 1), xlabel="fraction with full marks", title="Pass rate per question")
-    pass_rate = _svg(fig)
+    names = [q for q, _ in questions]
+    n = max(len(graded), 1)
+    rates = [sum(g.scores.get(q, (0, m))[0] >= m for g in graded) / n for q, m in questions]
+    fig, ax = plt.subplots(figsize=(6, 0.35 * len(names) + 1))
+    ax.barh(names[::-1], rates[::-1], color="#5a9e6f")
+    ax.set(xlim=(0, 1), xlabel="fraction of the graded with full marks",
+           title="Pass rate per question")
+    out["pass-rate"] = _svg(fig)
     plt.close(fig)
-    return histogram, pass_rate
+    cols = 3
+    rows = (len(questions) + cols - 1) // cols or 1
+    fig, axes = plt.subplots(rows, cols, figsize=(9, 2.1 * rows), squeeze=False)
+    for ax, (q, m) in zip(axes.flat, questions):
+        scores = Counter(round(g.scores.get(q, (0.0, m))[0], 2) for g in graded)
+        values = sorted(scores)
+        # Bars at their score on an axis from 0 to the maximum, so "all full marks" and "all
+        # zero" look different at a glance.
+        ax.bar(values, [scores[v] for v in values], width=max(m / 12, 0.3), color="#8c6bb1")
+        ax.set_xlim(-max(m / 12, 0.3), m + max(m / 12, 0.3))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_title(f"{q} (of {m:g})", fontsize=9)
+        ax.tick_params(labelsize=8)
+    for ax in list(axes.flat)[len(questions):]:
+        ax.axis("off")
+    fig.supylabel("submissions", fontsize=9)
+    fig.tight_layout()
+    out["distributions"] = _svg(fig)
+    plt.close(fig)
+    return out
 
 
-def render(homework: str, graded: list[Graded]) -> str:
-    questions = [t["name"] for t in graded[0].results.get("tests", [])]
-    max_total = sum(t["max_score"] for t in graded[0].results.get("tests", []))
-    histogram, pass_rate = plots(graded, questions, max_total)
-    esc = html.escape
-    rows = []
-    for q in questions:
+def _who(row: Row, hide: bool) -> str:
+    if hide:
+        return ""
+    return "; ".join(p.name for p in row.people if p.name)
+
+
+def _median(values: list[float]) -> str:
+    return f"{statistics.median(values):g}" if values else "-"
+
+
+def render(store: GradeStore, hide_names: bool = False) -> str:
+    homework = store.homework
+    rows = list(store.rows())
+    questions, written = store_questions(store)
+    max_total = sum(m for _, m in questions)
+    graded_rows = [r for r in rows if r.latest and r.status == GRADED]
+    graded = [r.latest for r in graded_rows if r.latest]
+    figs = plots(graded, questions)
+    counts = Counter(r.status for r in rows)
+    status_text = ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
+    name_col = "" if hide_names else "<th>name</th>"
+
+    def who_cell(r: Row) -> str:
+        return "" if hide_names else f"<td>{esc(_who(r, False))}</td>"
+
+    failures = []
+    for q, _ in questions:
         kinds = failure_kinds(graded, q)
         items = "".join(f"<li><b>{n}×</b> {esc(msg)}</li>" for n, msg in kinds) or "<li>none</li>"
-        rows.append(f"<tr><td><code>{esc(q)}</code></td><td><ul>{items}</ul></td></tr>")
-    slow = sorted(graded, key=lambda g: -float(g.results.get("execution_time", 0)))[:10]
+        failures.append(f"<tr><td><code>{esc(q)}</code></td><td><ul>{items}</ul></td></tr>")
+    not_graded = "".join(
+        f"<tr><td>{esc(r.key)}</td>{who_cell(r)}<td>{esc(r.status)}</td><td>"
+        f"{esc(r.latest.messages[0] if r.latest and r.latest.messages else '')}</td></tr>"
+        for r in rows if r.status != GRADED) or f"<tr><td colspan=4>none</td></tr>"
+    changed = [r for r in rows if r.latest and r.previous
+               and (r.latest.scores != r.previous.scores or r.latest.status != r.previous.status)]
+    changed_rows = "".join(
+        f"<tr><td>{esc(r.key)}</td>{who_cell(r)}<td class=nowrap>{r.previous.score:g} → "
+        f"{r.latest.score:g}</td><td>{esc(_question_changes(r))}</td>"
+        f"<td>{esc(r.latest.graded_at)}</td></tr>"
+        for r in changed if r.previous and r.latest) or "<tr><td colspan=5>none</td></tr>"
+    slow = sorted(graded_rows, key=lambda r: -(r.latest.work_seconds if r.latest else 0))[:10]
     slow_rows = "".join(
-        f"<tr><td>{esc(g.key)}</td><td>{float(g.results.get('execution_time', 0)):.1f} s</td>"
-        f"<td>{g.results.get('score', 0):g}/{max_total:g}</td></tr>" for g in slow)
-    broken = "".join(f"<tr><td>{esc(g.key)}</td><td>{esc(not_run(g))}</td></tr>"
-                     for g in graded if not_run(g)) or "<tr><td colspan=2>none</td></tr>"
-    totals = sorted(g.results.get("score", 0) for g in graded)
-    median = totals[len(totals) // 2]
+        f"<tr><td>{esc(r.key)}</td>{who_cell(r)}<td>{r.latest.work_seconds:.1f} s</td>"
+        f"<td>{r.latest.score:g}/{max_total:g}</td></tr>" for r in slow if r.latest)
+    roster = "".join(
+        f"<tr><td>{esc(r.key)}</td>{who_cell(r)}<td>{esc(r.status)}</td>"
+        f"<td>{f'{r.latest.score:g}' if r.latest else '-'}</td></tr>" for r in rows)
+    totals = [g.score for g in graded]
+    written_note = (f" Written questions ({', '.join(q for q, _ in written)}) are graded by "
+                    "staff and are not in these figures." if written else "")
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{esc(homework)}: grading report</title>
@@ -135,28 +172,52 @@ body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; c
 table {{ border-collapse: collapse; width: 100%; }}
 td, th {{ border-bottom: 1px solid #ddd; padding: .3em .6em; text-align: left;
           vertical-align: top; }}
-ul {{ margin: 0; padding-left: 1.2em; }}
+ul {{ margin: 0; padding-left: 1.2em; }} .nowrap {{ white-space: nowrap; }}
 figure {{ margin: 1em 0; }} svg {{ max-width: 100%; height: auto; }}
 </style></head><body>
 <h1>{esc(homework)}: grading report</h1>
-<p>{len(graded)} submissions; median total {median:g} of {max_total:g}.</p>
-<figure id="histogram">{histogram}</figure>
-<figure id="pass-rate">{pass_rate}</figure>
+<p id="overview">{len(rows)} submissions: {esc(status_text)}. Over the {len(graded)} graded:
+median total {_median(totals)} of {max_total:g}.{esc(written_note)}</p>
+<figure id="histogram">{figs['histogram']}</figure>
+<figure id="pass-rate">{figs['pass-rate']}</figure>
+<h2>Score distribution per question (graded submissions)</h2>
+<figure id="distributions">{figs['distributions']}</figure>
+<h2>Changed since last grading</h2>
+<table id="changed"><tr><th>submission</th>{name_col}<th>total</th><th>questions</th>
+<th>regraded at</th></tr>{changed_rows}</table>
+<h2>Submissions not graded</h2>
+<table id="not-graded"><tr><th>submission</th>{name_col}<th>status</th><th>reason</th></tr>
+{not_graded}</table>
 <h2>Most common failures per question</h2>
 <table id="failures"><tr><th>question</th><th>failure messages (submissions × example)</th></tr>
-{''.join(rows)}</table>
-<h2>Submissions that could not be run</h2>
-<table id="not-run"><tr><th>submission</th><th>reason</th></tr>{broken}</table>
-<h2>Slowest submissions</h2>
-<table id="slowest"><tr><th>submission</th><th>grading time</th><th>score</th></tr>
+{''.join(failures)}</table>
+<h2>Slowest gradings (student's cells and tests, without kernel start-up)</h2>
+<table id="slowest"><tr><th>submission</th>{name_col}<th>grading time</th><th>score</th></tr>
 {slow_rows}</table>
+<h2>Every submission</h2>
+<table id="roster"><tr><th>submission</th>{name_col}<th>status</th><th>score</th></tr>
+{roster}</table>
 </body></html>
 """
 
 
-def main(homework: str, folder: Path, out: Path | None = None) -> Path:
-    graded = load_results(folder)
+def _question_changes(row: Row) -> str:
+    old, new = row.previous, row.latest
+    if old is None or new is None:
+        return ""
+    parts = [f"{q} {old.scores.get(q, (0, 0))[0]:g} → {s:g}" for q, (s, _) in new.scores.items()
+             if old.scores.get(q, (None, 0))[0] != s]
+    if old.status != new.status:
+        parts.append(f"{old.status} → {new.status}")
+    return ", ".join(parts)
+
+
+def main(homework: str, folder: Path, out: Path | None = None, hide_names: bool = False) -> Path:
+    if not folder.is_dir():
+        raise UserError(f"{folder}: no such folder; pass the --out folder of `deepgrade grade`")
+    with GradeStore.open(folder, homework) as store:
+        page = render(store, hide_names)
     out = out or folder / "report.html"
-    out.write_text(render(homework, graded))
+    out.write_text(page)
     print(f"report written to {out}")
     return out

@@ -17,6 +17,7 @@ import nbformat
 from deepgrade.errors import UserError
 from deepgrade.grade import bundle_for
 from deepgrade.grade.batch import grade_many
+from deepgrade.grade.gradebook import format_columns
 from deepgrade.grade.results import to_gradescope
 from deepgrade.grade.runner import Report
 from deepgrade.project import Homework
@@ -111,9 +112,8 @@ def _strip_time(results: dict) -> dict:
 
 def format_verdict(verdict: Verdict) -> str:
     rows = [("question", "mutants caught", "alternates passed"), *verdict.rows]
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    lines = [f"{verdict.homework}: {'OK' if verdict.ok else 'FAILED'}"]
-    lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines = [f"{verdict.homework}: {'OK' if verdict.ok else 'FAILED'}",
+             format_columns(rows, indent="  ")]
     lines += [f"  problem: {p}" for p in verdict.problems]
     return "\n".join(lines)
 

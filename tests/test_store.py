@@ -1,0 +1,179 @@
+"""The grade store: gradings recorded one by one and kept, a killed run resumed, a dying grader
+costing only its own submission, lateness, written scores."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from deepgrade.errors import UserError
+from deepgrade.grade import batch, runner
+from deepgrade.grade.gradebook import LatePolicy, gradebook_csv, lines
+from deepgrade.grade.runner import Report, failed_report
+from deepgrade.project import Homework
+from deepgrade.store import GRADED, PENDING, GradeStore, Person
+from deepgrade.store.written import match_columns
+
+from conftest import ROOT
+
+
+def _record(store: GradeStore, key: str, score: float, status: str = GRADED) -> None:
+    store.record(key, status=status, bundle_hash="h", version="0", notebook="hw1.ipynb",
+                 scores=[("softmax", score, 4.0), ("mle", 1.0, 4.0)], seconds=1.0,
+                 work_seconds=0.5, messages=[], results={"score": score + 1})
+
+
+def test_a_grading_is_kept_with_its_history_and_people(tmp_path):
+    with GradeStore.open(tmp_path, "hw1", create=True) as store:
+        store.set_meta("questions", [("softmax", 4.0), ("mle", 4.0)])
+        store.add_submission("s1", "export/s1", [Person("Ada", "1", "a@x"),
+                                                 Person("Alan", "2", "b@x")], None)
+        store.add_submission("s2", "export/s2", [Person("Grace", "3", "")], None)
+        _record(store, "s1", 0.0)
+        _record(store, "s1", 4.0)
+    with GradeStore.open(tmp_path, "hw1") as store:  # reopened: everything is there
+        rows = {r.key: r for r in store.rows()}
+        assert rows["s1"].latest.score == 5.0 and rows["s1"].previous.score == 1.0
+        assert rows["s1"].latest.scores == {"softmax": (4.0, 4.0), "mle": (1.0, 4.0)}
+        assert rows["s2"].status == PENDING and rows["s2"].latest is None
+        assert [line.person.name for line in lines(store)] == ["Ada", "Alan", "Grace"]
+        assert "s2,Grace,3,,not graded yet" in gradebook_csv(store)
+
+
+def test_a_failed_recording_leaves_nothing_half_written(tmp_path):
+    with GradeStore.open(tmp_path, "hw1", create=True) as store:
+        store.add_submission("s1", "s1", [], None)
+        with pytest.raises(sqlite3.IntegrityError):  # the same question twice: scores refused
+            store.record("s1", status=GRADED, bundle_hash="h", version="0", notebook="",
+                         scores=[("q", 1.0, 1.0), ("q", 1.0, 1.0)], seconds=0, work_seconds=0,
+                         messages=[], results={})
+        assert store.latest("s1") is None  # the grading row went with its scores
+
+
+def test_a_store_of_another_homework_is_refused(tmp_path):
+    GradeStore.open(tmp_path, "hw2", create=True).close()
+    with pytest.raises(UserError, match="holds hw2 grades, not hw1"):
+        GradeStore.open(tmp_path, "hw1")
+    with pytest.raises(UserError, match="no grade store"):
+        GradeStore.open(tmp_path / "empty", "hw1")
+
+
+def _fake_grade_many(log: list[str], die_after: int | None = None):
+    """grade_many as the grade command calls it, without kernels: each notebook scores 0."""
+    def fake(bundle, paths, jobs=1, progress=False, names=None, on_report=None):
+        for i, (path, name) in enumerate(zip(paths, names)):
+            if die_after is not None and i == die_after:
+                raise KeyboardInterrupt  # the run is killed here
+            log.append(name)
+            on_report(i, failed_report(bundle, name, "graded by the fake"))
+        return []
+    return fake
+
+
+def test_a_killed_run_keeps_what_it_graded_and_a_resume_finishes_it(tmp_path, monkeypatch):
+    import deepgrade.grade as grade
+
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    for name in ("a", "b", "c"):
+        (uploads / f"{name}.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4}')
+    hw, out = Homework("hw1", ROOT), tmp_path / "out"
+    log: list[str] = []
+    monkeypatch.setattr(grade, "grade_many", _fake_grade_many(log, die_after=1))
+    with pytest.raises(KeyboardInterrupt):
+        grade.main(hw, (uploads,), out)
+    assert (out / "a" / "results.json").is_file()  # written as soon as it was graded
+    assert "not graded yet" in (out / "gradebook.csv").read_text()  # and the gradebook says so
+    with GradeStore.open(out, "hw1") as store:
+        assert {r.key: r.status for r in store.rows()} == {"a": "kernel failed",
+                                                           "b": PENDING, "c": PENDING}
+    log.clear()
+    monkeypatch.setattr(grade, "grade_many", _fake_grade_many(log))
+    grade.main(hw, (uploads,), out, resume=True)
+    assert log == ["b", "c"]  # only what the killed run had not graded
+    assert all((out / k / "results.json").is_file() for k in "abc")
+    assert (out / "gradebook.csv").read_text().count("\n") == 4
+
+
+def _grade_or_die(bundle, path: Path) -> Report:
+    if path.name == "die.ipynb":
+        os._exit(9)  # the grader process dies (an OOM kill looks like this)
+    return failed_report(bundle, path.name, "graded")
+
+
+def test_a_grader_that_dies_costs_only_its_own_submission(monkeypatch, tmp_path):
+    from deepgrade.grade import bundle_for
+
+    bundle = bundle_for(Homework("hw1", ROOT))
+    monkeypatch.setattr(batch, "grade_submission", _grade_or_die)  # the forked graders see it
+    names = ["a", "die", "b", "c", "d"]
+    paths = [tmp_path / f"{n}.ipynb" for n in names]
+    seen: list[int] = []
+    reports = batch.grade_many(bundle, paths, jobs=2, names=names,
+                               on_report=lambda i, r: seen.append(i))
+    assert sorted(seen) == list(range(5))  # every submission reported, each once
+    assert batch.is_grader_fault(reports[1]) and reports[1].notes[0].startswith(runner.NOT_GRADED)
+    assert [r.notes for i, r in enumerate(reports) if i != 1] == [["graded"]] * 4
+
+
+@pytest.mark.parametrize("submitted, days, penalty", [
+    ("2026-10-08T23:59:00+00:00", 0, 0.0),  # on time
+    ("2026-10-09T00:10:00+00:00", 0, 0.0),  # within the 15-minute grace
+    ("2026-10-09T00:20:00+00:00", 1, 0.25),  # a started day
+    ("2026-10-12T00:20:00+00:00", 4, 1.0),  # at most everything
+    (None, 0, 0.0),  # no time in the export
+])
+def test_lateness_counts_started_days_after_the_grace(submitted, days, penalty):
+    policy = LatePolicy.from_settings({"due": "2026-10-09 00:00", "grace_minutes": 15,
+                                       "penalty_per_day": 0.25}, "test")
+    assert policy.lateness(submitted) == (days, penalty)
+    shown = LatePolicy.from_settings({"due": "2026-10-09 00:00", "grace_minutes": 15,
+                                     "policy": "none"}, "test")
+    assert shown.lateness(submitted) == (days, 0.0)
+
+
+def test_late_policy_mistakes_are_user_errors():
+    with pytest.raises(UserError, match="not a date"):
+        LatePolicy.from_settings({"due": "next friday"}, "hw1 late policy")
+    with pytest.raises(UserError, match="unknown late-policy key"):
+        LatePolicy.from_settings({"deadline": "2026-10-09"}, "hw1 late policy")
+    with pytest.raises(UserError, match="not a fraction"):
+        LatePolicy.from_settings({"penalty_per_day": 10}, "hw1 late policy")
+
+
+def test_written_columns_match_by_title_name_or_position():
+    questions = [("written_convexity", 4.0), ("written_r_operator", 5.0)]
+    assert match_columns(["SID", "2: R operator (5.0 pts)", "1: Convexity (4.0 pts)"],
+                         questions, "x") == {"written_r_operator": "2: R operator (5.0 pts)",
+                                             "written_convexity": "1: Convexity (4.0 pts)"}
+    assert match_columns(["SID", "1: Proof (4.0 pts)", "2: Rules (5.0 pts)"], questions, "x") == {
+        "written_convexity": "1: Proof (4.0 pts)", "written_r_operator": "2: Rules (5.0 pts)"}
+    assert match_columns(["sid", "written_convexity"], questions, "x") == {
+        "written_convexity": "written_convexity"}
+    with pytest.raises(UserError, match="no column matches"):
+        match_columns(["SID", "Total Score"], questions, "x")
+
+
+def test_the_late_policy_comes_from_homework_toml_with_the_command_line_on_top(tmp_path):
+    from deepgrade.grade import late_policy
+
+    folder = tmp_path / "assignments" / "hw9"
+    folder.mkdir(parents=True)
+    (folder / "homework.toml").write_text(
+        '[late]\ndue = 2026-10-08T23:59:00Z\ngrace_minutes = 15\npenalty_per_day = 0.1\n')
+    hw = Homework("hw9", tmp_path)
+    assert late_policy(hw) == LatePolicy("2026-10-08T23:59:00+00:00", 15.0, 0.1, "per_day")
+    assert late_policy(hw, {"due": "2026-10-09 12:00", "grace_minutes": None}) == LatePolicy(
+        "2026-10-09T12:00:00+00:00", 15.0, 0.1, "per_day")
+    assert late_policy(hw, {"policy": "none"}).lateness("2026-10-12T00:00:00+00:00") == (3, 0.0)
+
+
+def test_a_store_of_another_schema_is_refused(tmp_path):
+    GradeStore.open(tmp_path, "hw1", create=True).close()
+    with sqlite3.connect(tmp_path / "grades.sqlite") as conn:
+        conn.execute("UPDATE meta SET value = '\"99\"' WHERE key = 'schema'")
+    with pytest.raises(UserError, match="store schema 99"):
+        GradeStore.open(tmp_path, "hw1")
