@@ -1,0 +1,160 @@
+"""Printing HTML pages to PDF in one headless Chromium, with MathJax, offline.
+
+One browser process serves a whole class: ``jobs`` tabs, each loaded once with MathJax, print
+one submission after another (the page's body is replaced, MathJax typesets it, the answers are
+fitted to their pages, then Chromium prints). Every request a tab makes is answered from here:
+MathJax from Debian's ``libjs-mathjax`` under a made-up origin, anything else refused, so a
+rendering never touches the network and a submission cannot load anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from deepgrade.errors import UserError
+from deepgrade.written.render import PAGE_CSS
+
+MATHJAX = Path("/usr/share/javascript/mathjax")
+ORIGIN = "https://deepgrade.invalid"  # never resolved: every request is routed below
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync",
+                 "--disable-extensions", "--font-render-hinting=none"]
+MIN_SCALE = 0.08  # below this a page is unreadable even zoomed in: the rest is cut, and said
+
+# MathJax 2 configuration: TeX in, CommonHTML out (the fastest output); Safe forbids links,
+# styles and JavaScript in TeX; noErrors shows bad TeX as its source instead of an error box.
+SHELL = """<!doctype html><html><head><meta charset="utf-8"><style>%(css)s</style>
+<script>
+window.MathJax = {
+  jax: ["input/TeX", "output/CommonHTML"],
+  extensions: ["tex2jax.js", "Safe.js"],
+  TeX: {extensions: ["AMSmath.js", "AMSsymbols.js", "noErrors.js", "noUndefined.js"]},
+  tex2jax: {inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]],
+            displayMath: [["$$", "$$"], ["\\\\[", "\\\\]"]],
+            processEscapes: true, processEnvironments: true},
+  showMathMenu: false, messageStyle: "none", skipStartupTypeset: true,
+  "fast-preview": {disabled: true}, menuSettings: {zoom: "None"},
+  AuthorInit: function () {
+    MathJax.Hub.Register.StartupHook("End", function () { window.mathjaxReady = true; });
+  }
+};
+function fits(fit, box, s) {
+  return fit.scrollHeight * s <= box.clientHeight + 0.5 && fit.scrollWidth <= fit.clientWidth + 1;
+}
+function lay(fit, box, s, cols) {
+  fit.className = "fit" + (cols > 1 ? " cols" + cols : "");
+  fit.style.width = (box.clientWidth / s) + "px";
+  fit.style.transform = s < 1 ? "scale(" + s + ")" : "";
+}
+function largest(fit, box, cols) {  // the largest scale at which the answer fits, or 0
+  lay(fit, box, 1, cols);
+  if (fits(fit, box, 1)) return 1;
+  let lo = %(min_scale)s, hi = 1;
+  lay(fit, box, lo, cols);
+  if (!fits(fit, box, lo)) return 0;
+  for (let i = 0; i < 9; i++) {
+    const mid = (lo + hi) / 2;
+    lay(fit, box, mid, cols);
+    if (fits(fit, box, mid)) lo = mid; else hi = mid;
+  }
+  return lo;
+}
+function fitPage(page) {
+  const box = page.querySelector(".box"), fit = box.firstElementChild;
+  let best = {s: 0, cols: 1};
+  for (const cols of [1, 2, 3]) {  // columns only when one column would be too small
+    const s = largest(fit, box, cols);
+    if (s > best.s * 1.15) best = {s: s, cols: cols};
+    if (best.s >= 0.6) break;
+  }
+  const note = page.querySelector(".scale");
+  if (best.s === 0) {
+    lay(fit, box, %(min_scale)s, 3);
+    note.textContent = "answer too long for its page: cut at the bottom";
+    note.className = "scale shrunk";
+    return;
+  }
+  lay(fit, box, best.s, best.cols);
+  if (best.s < 1 || best.cols > 1) {
+    note.textContent = "shrunk to " + Math.round(best.s * 100) + "%%" +
+      (best.cols > 1 ? ", " + best.cols + " columns" : "") + " to keep its page (zoom in)";
+    note.className = "scale shrunk";
+  }
+}
+window.renderPages = async function (html) {
+  document.body.innerHTML = html;
+  await Promise.all(Array.from(document.images, (img) => img.decode().catch(() => null)));
+  await new Promise((done) => MathJax.Hub.Queue(["Typeset", MathJax.Hub, document.body], done));
+  await document.fonts.ready;
+  document.querySelectorAll(".page").forEach(fitPage);
+  return document.querySelectorAll(".page").length;
+};
+</script>
+<script src="%(origin)s/mathjax/MathJax.js"></script></head><body></body></html>
+"""
+
+
+def find_chromium() -> str:
+    """Debian's chromium, or a UserError saying how to install what is missing."""
+    chromium = shutil.which("chromium")
+    missing = [name for name, ok in (("chromium", chromium),
+                                     ("libjs-mathjax", (MATHJAX / "MathJax.js").is_file()))
+               if not ok]
+    if missing:
+        raise UserError(f"deepgrade written needs the Debian packages {', '.join(missing)}; "
+                        f"install them with `sudo scripts/system-deps.sh written` (or apt-get "
+                        f"install {' '.join(missing)})")
+    return chromium  # type: ignore[return-value]
+
+
+async def _route(route) -> None:
+    url = route.request.url
+    if url == f"{ORIGIN}/":
+        await route.fulfill(body=SHELL % {"css": PAGE_CSS, "origin": ORIGIN,
+                                          "min_scale": MIN_SCALE},
+                            content_type="text/html; charset=utf-8")
+        return
+    if url.startswith(f"{ORIGIN}/mathjax/"):
+        path = (MATHJAX / url.removeprefix(f"{ORIGIN}/mathjax/").split("?")[0]).resolve()
+        if path.is_relative_to(MATHJAX.resolve()) and path.is_file():
+            await route.fulfill(path=str(path))
+            return
+    await route.abort()
+
+
+async def _print_all(items: list[tuple[str, str]], jobs: int,
+                     on_done: Callable[[str, bytes], None]) -> None:
+    from playwright.async_api import async_playwright
+
+    queue: asyncio.Queue = asyncio.Queue()
+    for item in items:
+        queue.put_nowait(item)
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+        try:
+            async def tab() -> None:
+                page = await browser.new_page()
+                await page.route("**/*", _route)
+                await page.goto(f"{ORIGIN}/")
+                await page.wait_for_function("window.mathjaxReady === true", timeout=60_000)
+                while not queue.empty():
+                    key, html = queue.get_nowait()
+                    await page.evaluate("html => window.renderPages(html)", html)
+                    on_done(key, await page.pdf(prefer_css_page_size=True,
+                                                print_background=True))
+                await page.close()
+
+            await asyncio.gather(*(tab() for _ in range(max(1, min(jobs, len(items))))))
+        finally:
+            await browser.close()
+
+
+def print_pdfs(items: Iterable[tuple[str, str]], jobs: int,
+               on_done: Callable[[str, bytes], None]) -> None:
+    """Print each ``(key, body_html)`` to PDF; ``on_done(key, pdf_bytes)`` as each finishes."""
+    items = list(items)
+    if items:
+        asyncio.run(_print_all(items, jobs, on_done))
