@@ -64,7 +64,7 @@ def grade(homework: str, submissions: tuple[Path, ...], out: Path, jobs: int) ->
               help="Browser tabs printing at a time.")
 def written(homework: str, submissions: tuple[Path, ...], out: Path, jobs: int) -> None:
     """One PDF of the written answers of SUBMISSIONS, a fixed page per written question."""
-    from deepgrade.written import main
+    from deepgrade.written.classpdf import main
 
     [hw] = resolve_homeworks(find_root(), [homework])
     main(hw, submissions, out, jobs)

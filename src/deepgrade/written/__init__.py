@@ -1,94 +1,11 @@
-"""``deepgrade written``: the written answers of a class -> one PDF, a fixed page per question.
+"""Written answers -> one PDF per class, a fixed page per question (``deepgrade written``).
 
-Every submission takes the same pages, in the gradebook's order: page k of each submission's
-``pages_per_submission`` pages is written question k. The instructor uploads ``written.pdf`` to
-a Gradescope exam-style assignment and splits it by that page count (README, "Written answers").
+- ``questions``: the written questions of a homework (name, points, order, page) and the
+  sentence results.json uses to say which points are written;
+- ``answers``: where each answer is in a submitted notebook;
+- ``render``: answers -> HTML pages; ``browser``: HTML -> PDF in one headless Chromium;
+- ``classpdf``: the command (``written.pdf`` for the class, one per submission);
+- ``scores``: Gradescope's exported scores of the written assignment, back per student.
+
+Kept import-light: the grader imports ``questions`` for results.json.
 """
-
-from __future__ import annotations
-
-import io
-import shutil
-import sys
-import tempfile
-import time
-from pathlib import Path
-
-from deepgrade.errors import UserError
-from deepgrade.grade.submissions import discover
-from deepgrade.project import Homework
-from deepgrade.written.answers import read_answers, read_template
-from deepgrade.written.questions import (WrittenQuestion, grading_split, pages_per_submission,
-                                         written_questions)
-from deepgrade.written.render import submission_html
-from deepgrade.written.scores import read_gradescope_scores
-
-__all__ = ["WrittenQuestion", "grading_split", "main", "pages_per_submission",
-           "read_gradescope_scores", "written_questions", "write_written_pdfs"]
-
-
-def write_written_pdfs(hw: Homework, paths: list[Path] | tuple[Path, ...], out: Path,
-                       jobs: int = 2, progress: bool = True) -> tuple[Path, int]:
-    """Write ``out/written.pdf`` and ``out/<submission>/written.pdf``; returns the class PDF's
-    path and the number of submissions in it."""
-    from pypdf import PdfReader, PdfWriter
-
-    questions = written_questions(hw)
-    if not questions:
-        raise UserError(f"{hw.name} has no written questions (no 'manual: true' question in "
-                        f"{hw.master})")
-    template = read_template(hw, questions)
-    per = pages_per_submission(questions)
-    scratch = Path(tempfile.mkdtemp(prefix="deepgrade-written-"))
-    try:
-        submissions = discover(paths, hw.name, scratch)
-        items = []
-        for sub in submissions:
-            answers = read_answers(sub.notebook, questions, template)
-            folder = sub.notebook.parent if sub.notebook else None
-            items.append((sub.key, submission_html(hw.name, sub.key, sub.student, answers,
-                                                   folder)))
-        pdfs: dict[str, bytes] = {}
-        start = time.monotonic()
-
-        def done(key: str, data: bytes) -> None:
-            pages = len(PdfReader(io.BytesIO(data)).pages)
-            if pages != per:  # a shifted page would put later students under wrong questions
-                raise RuntimeError(f"deepgrade bug: submission {key} printed on {pages} pages "
-                                   f"instead of {per}; please report it")
-            pdfs[key] = data
-            if progress and sys.stderr.isatty():
-                print(f"\rwritten answers: {len(pdfs)}/{len(items)}", end="", file=sys.stderr,
-                      flush=True)
-
-        from deepgrade.written.browser import print_pdfs
-
-        print_pdfs(items, jobs, done)
-        if progress and sys.stderr.isatty():
-            print(file=sys.stderr)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-    out.mkdir(parents=True, exist_ok=True)
-    writer = PdfWriter()
-    for sub in submissions:
-        (out / sub.key).mkdir(parents=True, exist_ok=True)
-        (out / sub.key / "written.pdf").write_bytes(pdfs[sub.key])
-        writer.append(io.BytesIO(pdfs[sub.key]))
-    target = out / "written.pdf"
-    with target.open("wb") as f:
-        writer.write(f)
-    if progress:
-        print(f"{len(submissions)} submissions, {per} pages each ({len(submissions) * per} "
-              f"pages) in {time.monotonic() - start:.1f} s", file=sys.stderr)
-    return target, len(submissions)
-
-
-def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 2) -> None:
-    target, count = write_written_pdfs(hw, paths, out, jobs)
-    questions = written_questions(hw)
-    per = pages_per_submission(questions)
-    print(f"{target}: {count} submissions x {per} pages; on Gradescope split it every {per} "
-          "pages and give each question its page:")
-    for q in questions:
-        print(f"  page {q.page}: {q.name} ({q.points:g} points)")
-    print(f"one PDF per submission: {out}/<submission>/written.pdf")

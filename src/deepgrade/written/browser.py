@@ -41,26 +41,40 @@ window.MathJax = {
     MathJax.Hub.Register.StartupHook("End", function () { window.mathjaxReady = true; });
   }
 };
-function fits(fit, box, s) {
-  return fit.scrollHeight * s <= box.clientHeight + 0.5 && fit.scrollWidth <= fit.clientWidth + 1;
+// CSS zoom, not a transform: printing cuts pages by layout size, and a transform leaves the
+// layout tall (what lies below the page in layout would be cut off). Zoomed width = box width.
+function fits(fit, box) {
+  return fit.getBoundingClientRect().height <= box.clientHeight + 0.5 &&
+    fit.scrollWidth <= fit.clientWidth + 1;
 }
 function lay(fit, box, s, cols) {
   fit.className = "fit" + (cols > 1 ? " cols" + cols : "");
+  fit.style.zoom = s;
   fit.style.width = (box.clientWidth / s) + "px";
-  fit.style.transform = s < 1 ? "scale(" + s + ")" : "";
 }
+let lastK = 2;
 function largest(fit, box, cols) {  // the largest scale at which the answer fits, or 0
-  lay(fit, box, 1, cols);
-  if (fits(fit, box, 1)) return 1;
-  let lo = %(min_scale)s, hi = 1;
-  lay(fit, box, lo, cols);
-  if (!fits(fit, box, lo)) return 0;
-  for (let i = 0; i < 9; i++) {
-    const mid = (lo + hi) / 2;
-    lay(fit, box, mid, cols);
-    if (fits(fit, box, mid)) lo = mid; else hi = mid;
+  // Each layout of a long typeset answer is slow, so few of them: the height goes as s^k
+  // (k = 2 for wrapping text, 1 for code lines), k re-estimated from the last two layouts.
+  const ratio = (s) => { lay(fit, box, s, cols); return fit.getBoundingClientRect().height /
+                                                         box.clientHeight; };
+  let s0 = 1, r0 = ratio(1), k = 2;
+  if (fits(fit, box)) return 1;
+  let s = s0 * Math.pow(0.98 / r0, 1 / k);
+  for (let i = 0; i < 6; i++) {
+    if (fit.scrollWidth > fit.clientWidth + 1) s = Math.min(s, 0.98 * s0 * fit.clientWidth /
+                                                                fit.scrollWidth);
+    s = Math.max(Math.min(s, 1), %(min_scale)s);
+    const r = ratio(s);
+    if (fits(fit, box)) { lastK = k; return s; }
+    if (s <= %(min_scale)s) return 0;
+    if (r !== r0 && Math.abs(Math.log(s / s0)) > 1e-3) {
+      k = Math.min(3, Math.max(0.5, Math.log(r / r0) / Math.log(s / s0)));
+    }
+    s0 = s; r0 = r;
+    s = s * Math.pow(0.98 / Math.max(r, 1.0001), 1 / k);
   }
-  return lo;
+  return 0;
 }
 function fitPage(page) {
   const box = page.querySelector(".box"), fit = box.firstElementChild;
@@ -68,7 +82,8 @@ function fitPage(page) {
   for (const cols of [1, 2, 3]) {  // columns only when one column would be too small
     const s = largest(fit, box, cols);
     if (s > best.s * 1.15) best = {s: s, cols: cols};
-    if (best.s >= 0.6) break;
+    // Wrapping text fills the width already (height ~ s^2): columns would not make it larger.
+    if (best.s >= 0.55 || (cols === 1 && s > 0 && lastK > 1.5)) break;
   }
   const note = page.querySelector(".scale");
   if (best.s === 0) {

@@ -25,7 +25,8 @@ MAX_TEXT_CHARS = 200_000  # per cell: beyond that nothing fits a page at a reada
 PAGE_CSS = """
 @page { size: 8.5in 11in; margin: 0; }
 html, body { margin: 0; padding: 0; }
-body { font: 11pt/1.4 "DejaVu Serif", "Liberation Serif", serif; color: #111; }
+body { font: 11pt/1.4 "DejaVu Serif", "Liberation Serif", serif; color: #111;
+       font-variant-ligatures: none; }  /* "coefficient", not "coe\ufb00icient", in its text */
 .page { width: 8.5in; height: 10.99in; box-sizing: border-box; padding: 0.45in 0.6in 0.4in;
         display: flex; flex-direction: column; overflow: hidden; position: relative; }
 .page + .page { break-before: page; }
@@ -35,7 +36,7 @@ body { font: 11pt/1.4 "DejaVu Serif", "Liberation Serif", serif; color: #111; }
 .head .q { font-weight: bold; font-size: 11pt; }
 .head .who { text-align: right; }
 .box { flex: 1; position: relative; overflow: hidden; min-height: 0; }
-.fit { transform-origin: 0 0; position: absolute; top: 0; left: 0; width: 100%; }
+.fit { width: 100%; }
 .fit.cols2 { column-count: 2; column-gap: 0.25in; column-rule: 1px solid #ccc; }
 .fit.cols3 { column-count: 3; column-gap: 0.2in; column-rule: 1px solid #ccc; }
 .fit p, .fit li { overflow-wrap: anywhere; }
