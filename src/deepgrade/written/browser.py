@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 from deepgrade.errors import UserError
@@ -30,11 +30,11 @@ SHELL = """<!doctype html><html><head><meta charset="utf-8"><style>%(css)s</styl
 <script>
 window.MathJax = {
   jax: ["input/TeX", "output/CommonHTML"],
-  extensions: ["tex2jax.js", "Safe.js"],
+  extensions: ["Safe.js"],  // no tex2jax: render.py hands the math over as script elements
   TeX: {extensions: ["AMSmath.js", "AMSsymbols.js", "noErrors.js", "noUndefined.js"]},
-  tex2jax: {inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]],
-            displayMath: [["$$", "$$"], ["\\\\[", "\\\\]"]],
-            processEscapes: true, processEnvironments: true},
+  // No pauses: by default MathJax yields to the browser between sections and chunks.
+  CommonHTML: {EqnChunk: 100000, EqnChunkDelay: 0, matchFontHeight: false},
+  processSectionDelay: 0, processUpdateTime: 100000, processUpdateDelay: 0,
   showMathMenu: false, messageStyle: "none", skipStartupTypeset: true,
   "fast-preview": {disabled: true}, menuSettings: {zoom: "None"},
   AuthorInit: function () {
@@ -140,13 +140,11 @@ async def _route(route) -> None:
     await route.abort()
 
 
-async def _print_all(items: list[tuple[str, str]], jobs: int,
-                     on_done: Callable[[str, bytes], None]) -> None:
+async def _print_all(count: int, make_html: Callable[[int], str], jobs: int,
+                     on_done: Callable[[int, bytes], None], timeout: float) -> None:
     from playwright.async_api import async_playwright
 
-    queue: asyncio.Queue = asyncio.Queue()
-    for item in items:
-        queue.put_nowait(item)
+    pending = iter(range(count))
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
         try:
@@ -155,21 +153,29 @@ async def _print_all(items: list[tuple[str, str]], jobs: int,
                 await page.route("**/*", _route)
                 await page.goto(f"{ORIGIN}/")
                 await page.wait_for_function("window.mathjaxReady === true", timeout=60_000)
-                while not queue.empty():
-                    key, html = queue.get_nowait()
-                    await page.evaluate("html => window.renderPages(html)", html)
-                    on_done(key, await page.pdf(prefer_css_page_size=True,
-                                                print_background=True))
+                for index in pending:  # shared: each tab takes the next document
+                    # Preparing the HTML and splitting the PDF are Python work: in a thread,
+                    # so that they overlap with the browser's typesetting in the other tab.
+                    html = await asyncio.to_thread(make_html, index)
+                    try:
+                        await asyncio.wait_for(
+                            page.evaluate("html => window.renderPages(html)", html), timeout)
+                    except TimeoutError:
+                        raise UserError(f"typesetting document {index + 1} of {count} took "
+                                        f"more than {timeout:g} s; look for a pathological "
+                                        "formula in its answers") from None
+                    data = await page.pdf(prefer_css_page_size=True, print_background=True)
+                    await asyncio.to_thread(on_done, index, data)
                 await page.close()
 
-            await asyncio.gather(*(tab() for _ in range(max(1, min(jobs, len(items))))))
+            await asyncio.gather(*(tab() for _ in range(max(1, min(jobs, count)))))
         finally:
             await browser.close()
 
 
-def print_pdfs(items: Iterable[tuple[str, str]], jobs: int,
-               on_done: Callable[[str, bytes], None]) -> None:
-    """Print each ``(key, body_html)`` to PDF; ``on_done(key, pdf_bytes)`` as each finishes."""
-    items = list(items)
-    if items:
-        asyncio.run(_print_all(items, jobs, on_done))
+def print_pdfs(count: int, make_html: Callable[[int], str], jobs: int,
+               on_done: Callable[[int, bytes], None], timeout: float = 300) -> None:
+    """Print documents ``0..count-1``, each the body HTML ``make_html(i)``, to PDF, in ``jobs``
+    tabs of one browser; ``on_done(i, pdf_bytes)`` as each finishes (in no particular order)."""
+    if count:
+        asyncio.run(_print_all(count, make_html, jobs, on_done, timeout))

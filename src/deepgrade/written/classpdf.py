@@ -21,6 +21,8 @@ from deepgrade.written.answers import read_answers, read_template
 from deepgrade.written.questions import pages_per_submission, written_questions
 from deepgrade.written.render import submission_html
 
+BATCH = 8  # submissions printed together
+
 
 def write_written_pdfs(hw: Homework, paths: list[Path] | tuple[Path, ...], out: Path,
                        jobs: int = 2, progress: bool = True) -> tuple[Path, int]:
@@ -37,38 +39,57 @@ def write_written_pdfs(hw: Homework, paths: list[Path] | tuple[Path, ...], out: 
     scratch = Path(tempfile.mkdtemp(prefix="deepgrade-written-"))
     try:
         submissions = discover(paths, hw.name, scratch)
-        items = []
-        for sub in submissions:
-            answers = read_answers(sub.notebook, questions, template)
-            folder = sub.notebook.parent if sub.notebook else None
-            items.append((sub.key, submission_html(hw.name, sub.key, sub.student, answers,
-                                                   folder)))
+        # Several submissions per print: one typesetting pass and one PDF (fonts embedded
+        # once) for the lot, split afterwards; enough batches to keep every tab busy.
+        size = max(1, min(BATCH, -(-len(submissions) // (2 * jobs))))
+        batches = [submissions[i:i + size] for i in range(0, len(submissions), size)]
+
+        def make_html(index: int) -> str:
+            parts = []
+            for sub in batches[index]:
+                answers = read_answers(sub.notebook, questions, template)
+                folder = sub.notebook.parent if sub.notebook else None
+                parts.append(submission_html(hw.name, sub.key, sub.student, answers, folder))
+            return "".join(parts)
+
+        printed: dict[int, bytes] = {}
         pdfs: dict[str, bytes] = {}
         start = time.monotonic()
 
-        def done(key: str, data: bytes) -> None:
-            pages = len(PdfReader(io.BytesIO(data)).pages)
-            if pages != per:  # a shifted page would put later students under wrong questions
-                raise RuntimeError(f"deepgrade bug: submission {key} printed on {pages} pages "
-                                   f"instead of {per}; please report it")
-            pdfs[key] = data
+        def done(index: int, data: bytes) -> None:
+            batch = batches[index]
+            reader = PdfReader(io.BytesIO(data))
+            if len(reader.pages) != per * len(batch):
+                # A shifted page would put every later student under the wrong question.
+                raise RuntimeError(f"deepgrade bug: submissions {batch[0].key}..{batch[-1].key} "
+                                   f"printed on {len(reader.pages)} pages instead of "
+                                   f"{per * len(batch)}; please report it")
+            for j, sub in enumerate(batch):
+                writer = PdfWriter()
+                for page in reader.pages[j * per:(j + 1) * per]:
+                    writer.add_page(page)
+                buffer = io.BytesIO()
+                writer.write(buffer)
+                pdfs[sub.key] = buffer.getvalue()
+            printed[index] = data
             if progress and sys.stderr.isatty():
-                print(f"\rwritten answers: {len(pdfs)}/{len(items)}", end="", file=sys.stderr,
+                print(f"\rwritten answers: {len(pdfs)}/{len(submissions)}", end="", file=sys.stderr,
                       flush=True)
 
         from deepgrade.written.browser import print_pdfs
 
-        print_pdfs(items, jobs, done)
+        print_pdfs(len(batches), make_html, jobs, done)
         if progress and sys.stderr.isatty():
             print(file=sys.stderr)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
-    writer = PdfWriter()
     for sub in submissions:
         (out / sub.key).mkdir(parents=True, exist_ok=True)
         (out / sub.key / "written.pdf").write_bytes(pdfs[sub.key])
-        writer.append(io.BytesIO(pdfs[sub.key]))
+    writer = PdfWriter()
+    for i in range(len(batches)):
+        writer.append(io.BytesIO(printed[i]))
     target = out / "written.pdf"
     with target.open("wb") as f:
         writer.write(f)

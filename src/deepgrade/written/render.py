@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from pathlib import Path
 
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
@@ -63,11 +64,29 @@ class _AnswerRenderer(IPythonRenderer):
                          attachments=attachments)
         self.folder = folder
 
+    # Math goes to MathJax as its own script elements (what its tex2jax pass would make): no
+    # scan of the page for delimiters, and only what the Markdown parser saw as math is math.
+    def inline_math(self, body: str) -> str:
+        return f'<script type="math/tex">{_script_text(body)}</script>'
+
+    def block_math(self, body: str) -> str:
+        return f'<script type="math/tex; mode=display">{_script_text(body)}</script>'
+
+    def latex_environment(self, name: str, body: str) -> str:
+        tex = "\\begin{" + name + "}" + body + "\\end{" + name + "}"
+        return f'<script type="math/tex; mode=display">{_script_text(tex)}</script>'
+
     def image(self, text: str, url: str, title: str | None = None) -> str:
         src = _image_source(url, self.attachments, self.folder)
         if src is None:
             return f'<span class="noimg">[image not included: {html.escape(url)}]</span>'
         return f'<img src="{src}" alt="{html.escape(text)}">'
+
+
+def _script_text(tex: str) -> str:
+    """TeX as the text of a script element: only ``</`` could end it early (spaces are
+    ignored in math mode, so ``< /`` typesets the same)."""
+    return re.sub(r"</", "< /", tex)
 
 
 def _image_source(url: str, attachments: dict, folder: Path | None) -> str | None:
