@@ -14,10 +14,10 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, homeworks, run_cli
 from deepgrade.project import Homework
 from deepgrade.written.answers import extract_answers, read_template
-from deepgrade.written.questions import pages_per_submission, written_questions
+from deepgrade.written.questions import grading_split, pages_per_submission, written_questions
 from deepgrade.written.scores import read_gradescope_scores
 
 TEMPLATE = ROOT / "student" / "hw1" / "hw1.ipynb"
@@ -181,11 +181,21 @@ def test_answers_are_found_when_students_add_move_or_delete_cells():
     assert [c.source for c in answers[4].cells] == ["fifth, part 0", "fifth"]
 
 
-def test_written_answers_md_gives_each_question_its_page():
-    text = (ROOT / "solutions" / "hw1" / "written-answers.md").read_text()
-    for q in QUESTIONS:
+@pytest.mark.parametrize("hw", homeworks())
+def test_every_homework_says_where_written_answers_go_and_on_which_page(hw):
+    homework = Homework(hw, ROOT)
+    questions = written_questions(homework)
+    per = pages_per_submission(questions)
+    read_template(homework, questions)  # the student notebook has each question's marker
+    intro = nbformat.read(ROOT / "student" / hw / f"{hw}.ipynb", as_version=4).cells[1].source
+    assert "Submitting this notebook is all you do" in " ".join(intro.split())
+    written = sum(q.points for q in questions)
+    assert f"{written:g} of the homework's" in intro
+    text = (ROOT / "solutions" / hw / "written-answers.md").read_text()
+    assert f"split `written.pdf` every {per} pages" in text
+    for q in questions:
         section = text.split(f"## `{q.name}`", 1)[1]
-        assert section.lstrip().split("\n", 2)[1].startswith(f"Page {q.page} of each submission's {PER} pages")
+        assert section.split("\n\n")[1] == f"Page {q.page} of each submission's {per} pages."
 
 
 def test_gradescope_scores_are_read_per_student_and_question(tmp_path):
@@ -200,6 +210,11 @@ def test_gradescope_scores_are_read_per_student_and_question(tmp_path):
     ada = {QUESTIONS[0].name: 4.0, QUESTIONS[1].name: 3.5, QUESTIONS[2].name: 2.0}
     assert scores["1001"] == scores["1001@uni.edu"] == ada
     assert scores["1002@uni.edu"] == {}  # not graded is not zero
+
+
+def test_results_sentence_says_which_points_are_written():
+    sentence = grading_split("hw1", 46, sum(q.points for q in QUESTIONS))
+    assert "70 points: 46 autograded" in sentence and "24 for written questions" in sentence
 
 
 def test_written_errors_are_one_line(tmp_path):

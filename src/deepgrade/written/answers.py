@@ -12,7 +12,6 @@ its text (it cannot be edited in Jupyter), else by its cell id, else as the k-th
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,11 +137,3 @@ def read_answers(path: Path | None, questions: list[WrittenQuestion],
         return [Answer(q, missing="the submitted notebook could not be read") for q in questions]
     return extract_answers(nb, questions, template)
 
-
-_HTML_IMG = re.compile(r"""<img\s[^>]*?src\s*=\s*["']([^"']+)["'][^>]*>""", re.IGNORECASE)
-
-
-def html_images_to_markdown(source: str) -> str:
-    """``<img src="x.png" ...>`` -> ``![](x.png)``: raw HTML is escaped when rendering (it
-    could run script in the staff's browser), but images written that way are common."""
-    return _HTML_IMG.sub(lambda m: f"![]({m.group(1)})", source)

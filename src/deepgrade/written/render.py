@@ -15,7 +15,7 @@ from pathlib import Path
 
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
-from deepgrade.written.answers import Answer, html_images_to_markdown
+from deepgrade.written.answers import Answer
 from deepgrade.written.questions import PAGES_PER_QUESTION
 
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
@@ -81,6 +81,15 @@ class _AnswerRenderer(IPythonRenderer):
         if src is None:
             return f'<span class="noimg">[image not included: {html.escape(url)}]</span>'
         return f'<img src="{src}" alt="{html.escape(text)}">'
+
+
+_HTML_IMG = re.compile(r"""<img\s[^>]*?src\s*=\s*["']([^"']+)["'][^>]*>""", re.IGNORECASE)
+
+
+def html_images_to_markdown(source: str) -> str:
+    """``<img src="x.png" ...>`` -> ``![](x.png)``: raw HTML is escaped when rendering (it
+    could run script in the staff's browser), but images written that way are common."""
+    return _HTML_IMG.sub(lambda m: f"![]({m.group(1)})", source)
 
 
 def _script_text(tex: str) -> str:
