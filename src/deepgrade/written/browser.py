@@ -1,8 +1,8 @@
 """Printing HTML pages to PDF in one headless Chromium, with MathJax, offline.
 
 One browser process serves a whole class: ``jobs`` tabs, each loaded once with MathJax, print
-one submission after another (the page's body is replaced, MathJax typesets it, the answers are
-fitted to their pages, then Chromium prints). Every request a tab makes is answered from here:
+one document (a batch of submissions) after another: the page's body is replaced, MathJax
+typesets it, every answer is fitted to its page, then Chromium prints. Every request a tab makes is answered from here:
 MathJax from Debian's ``libjs-mathjax`` under a made-up origin, anything else refused, so a
 rendering never touches the network and a submission cannot load anything.
 """
