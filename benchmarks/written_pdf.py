@@ -24,7 +24,7 @@ from pypdf import PdfReader
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from deepgrade.assign.master import check_master, read_master  # noqa: E402
+from deepgrade.assign.master import check_master, read_master
 
 
 def model_answers() -> list[str]:

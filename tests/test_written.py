@@ -12,27 +12,31 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import ROOT, homeworks, run_cli
 from pypdf import PdfReader
 
-from conftest import ROOT, homeworks, run_cli
 from deepgrade.project import Homework
 from deepgrade.written.answers import extract_answers, read_template
-from deepgrade.written.questions import grading_split, pages_per_submission, written_questions
+from deepgrade.written.questions import (
+    grading_split,
+    pages_per_submission,
+    written_questions,
+)
 from deepgrade.written.scores import read_gradescope_scores
 
 TEMPLATE = ROOT / "student" / "hw1" / "hw1.ipynb"
 HW1 = Homework("hw1", ROOT)
 QUESTIONS = written_questions(HW1)
 PER = pages_per_submission(QUESTIONS)
-LATEX = [r"By the quotient rule, $\frac{\partial s_i}{\partial x_j} = s_i(\delta_{ij} - s_j)$, so"
-         "\n\n$$J = \\operatorname{diag}(s) - s s^\\top.$$",
-         r"The log-prior is $-\sum_j \phi_j^2 / (2\sigma_j^2)$ plus a constant; see the figure."
-         "\n\n![prior](attachment:prior.png)",
+LATEX = [(r"By the quotient rule, $\frac{\partial s_i}{\partial x_j} = s_i(\delta_{ij} - s_j)$, so"
+         "\n\n$$J = \\operatorname{diag}(s) - s s^\\top.$$"),
+         (r"The log-prior is $-\sum_j \phi_j^2 / (2\sigma_j^2)$ plus a constant; see the figure."
+         "\n\n![prior](attachment:prior.png)"),
          r"A step on $\tilde L$ is $\phi - \alpha\nabla L - \lambda \phi$: the same update.",
-         r"$\operatorname{tr} H = 2I + 2\sum_i x_i^2 > 0$ and $\det H = 4 I \sum_i (x_i - \bar x)^2$;"
-         "\n\nthe linked plot shows it: ![curve](curve.png)",
-         r"One reverse pass costs $O(1)$ evaluations of $f$; forward mode needs $n$ of them. "
-         "<script>document.title='pwned'</script>",
+         (r"$\operatorname{tr} H = 2I + 2\sum_i x_i^2 > 0$ and $\det H = 4 I \sum_i (x_i - \bar x)^2$;"
+         "\n\nthe linked plot shows it: ![curve](curve.png)"),
+         (r"One reverse pass costs $O(1)$ evaluations of $f$; forward mode needs $n$ of them. "
+         "<script>document.title='pwned'</script>"),
          r"$\mathcal{R}_v\{fg\} = \mathcal{R}_v\{f\}\,g + f\,\mathcal{R}_v\{g\}$ by the product rule."]
 
 

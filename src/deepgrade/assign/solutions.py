@@ -94,10 +94,10 @@ def render_html(nb: nbformat.NotebookNode) -> str:
 def written_answers(hw: str, spec: MasterSpec) -> str:
     """Markdown with every written question: prompt, model answer, rubric."""
     per = len(spec.manual) * PAGES_PER_QUESTION
-    lines = [f"# {hw}: written questions, model answers and rubrics", "",
-             f"`deepgrade written {hw}` prints every submission on {per} pages, one per question "
-             f"below: on Gradescope, split `written.pdf` every {per} pages and give each "
-             "question its page.", ""]
+    layout = (f"`deepgrade written {hw}` prints every submission on {per} pages, one per "
+              f"question below: on Gradescope, split `written.pdf` every {per} pages and give "
+              "each question its page.")
+    lines = [f"# {hw}: written questions, model answers and rubrics", "", layout, ""]
     for number, q in enumerate(spec.manual):
         points = f" ({q.points:g} points)" if q.points is not None else ""
         lines += [f"## `{q.name}`{points}", "",
