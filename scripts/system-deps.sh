@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Install the Debian packages deepgrade needs, or say in one line which ones are missing.
-#   scripts/system-deps.sh        what `make release` needs (homework data)
-#   scripts/system-deps.sh test   plus what the test suite needs (a real browser for the report)
+#   scripts/system-deps.sh          what `make release` needs (homework data)
+#   scripts/system-deps.sh written  plus what `deepgrade written` needs (browser, MathJax)
+#   scripts/system-deps.sh test     plus what the test suite needs (the above, PDF tools)
 set -euo pipefail
 packages=(dataset-fashion-mnist)          # hw4: Fashion-MNIST IDX files under /usr/share/datasets
+if [ "${1:-}" = "written" ] || [ "${1:-}" = "test" ]; then
+  packages+=(chromium)                    # prints the written answers; the report's browser test
+  packages+=(libjs-mathjax)               # typesets their LaTeX offline (MathJax 2.7, no CDN)
+fi
 if [ "${1:-}" = "test" ]; then
-  packages+=(chromium)                    # tests/test_report.py opens the HTML report in it
+  packages+=(poppler-utils)               # tests/test_written.py: pdftotext, pdftoppm
 fi
 missing=()
 for p in "${packages[@]}"; do

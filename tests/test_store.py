@@ -15,7 +15,8 @@ from deepgrade.grade.gradebook import LatePolicy, gradebook_csv, lines
 from deepgrade.grade.runner import Report, failed_report
 from deepgrade.project import Homework
 from deepgrade.store import GRADED, PENDING, GradeStore, Person
-from deepgrade.store.written import match_columns
+from deepgrade.written.questions import WrittenQuestion
+from deepgrade.written.scores import column_map
 
 from conftest import ROOT
 
@@ -145,16 +146,18 @@ def test_late_policy_mistakes_are_user_errors():
 
 
 def test_written_columns_match_by_title_name_or_position():
-    questions = [("written_convexity", 4.0), ("written_r_operator", 5.0)]
-    assert match_columns(["SID", "2: R operator (5.0 pts)", "1: Convexity (4.0 pts)"],
-                         questions, "x") == {"written_r_operator": "2: R operator (5.0 pts)",
-                                             "written_convexity": "1: Convexity (4.0 pts)"}
-    assert match_columns(["SID", "1: Proof (4.0 pts)", "2: Rules (5.0 pts)"], questions, "x") == {
-        "written_convexity": "1: Proof (4.0 pts)", "written_r_operator": "2: Rules (5.0 pts)"}
-    assert match_columns(["sid", "written_convexity"], questions, "x") == {
-        "written_convexity": "written_convexity"}
-    with pytest.raises(UserError, match="no column matches"):
-        match_columns(["SID", "Total Score"], questions, "x")
+    questions = [WrittenQuestion("written_convexity", 4.0, 1),
+                 WrittenQuestion("written_r_operator", 5.0, 2)]
+    # by title, whatever the order of the columns: "R operator" reads as written_r_operator
+    assert column_map(["SID", "1: R operator (5.0 pts)", "2: Convexity (4.0 pts)"],
+                      questions) == {"written_r_operator": ["1: R operator (5.0 pts)"],
+                                     "written_convexity": ["2: Convexity (4.0 pts)"]}
+    # by position where the titles say nothing
+    assert column_map(["SID", "1: Proof (4.0 pts)", "2: Rules (5.0 pts)"], questions) == {
+        "written_convexity": ["1: Proof (4.0 pts)"], "written_r_operator": ["2: Rules (5.0 pts)"]}
+    assert column_map(["sid", "written_convexity"], questions) == {
+        "written_convexity": ["written_convexity"]}
+    assert column_map(["SID", "Total Score"], questions) == {}
 
 
 def test_the_late_policy_comes_from_homework_toml_with_the_command_line_on_top(tmp_path):

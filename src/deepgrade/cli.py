@@ -84,6 +84,22 @@ def merge_written(homework: str, results_dir: Path, scores_csv: Path) -> None:
 
 
 @cli.command()
+@click.argument("homework")
+@click.argument("submissions", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("grading-out"), show_default=True,
+              help="Write <out>/written.pdf and <out>/<submission>/written.pdf here.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 16), default=2, show_default=True,
+              help="Browser tabs printing at a time.")
+def written(homework: str, submissions: tuple[Path, ...], out: Path, jobs: int) -> None:
+    """One PDF of the written answers of SUBMISSIONS, a fixed page per written question."""
+    from deepgrade.written.classpdf import main
+
+    [hw] = resolve_homeworks(find_root(), [homework])
+    main(hw, submissions, out, jobs)
+
+
+@cli.command()
 @click.argument("homeworks", nargs=-1)
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=2, show_default=True)
 def validate(homeworks: tuple[str, ...], jobs: int) -> None:

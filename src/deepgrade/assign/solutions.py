@@ -14,6 +14,7 @@ import nbformat
 from deepgrade.assign.master import MasterSpec
 from deepgrade.errors import BuildError
 from deepgrade.grade.bundle import write_support_files
+from deepgrade.written.questions import PAGES_PER_QUESTION
 
 _MARKER_LINE = re.compile(r"^\s*#\s*(BEGIN|END) SOLUTION\s*$|^\s*#\s*SOLUTION\s*$", re.MULTILINE)
 
@@ -91,10 +92,16 @@ def render_html(nb: nbformat.NotebookNode) -> str:
 
 def written_answers(hw: str, spec: MasterSpec) -> str:
     """Markdown with every written question: prompt, model answer, rubric."""
-    lines = [f"# {hw}: written questions, model answers and rubrics", ""]
-    for q in spec.manual:
+    per = len(spec.manual) * PAGES_PER_QUESTION
+    layout = (f"`deepgrade written {hw}` prints every submission on {per} pages, one per "
+              f"question below: on Gradescope, split `written.pdf` every {per} pages and give "
+              "each question its page.")
+    lines = [f"# {hw}: written questions, model answers and rubrics", "", layout, ""]
+    for number, q in enumerate(spec.manual):
         points = f" ({q.points:g} points)" if q.points is not None else ""
-        lines += [f"## `{q.name}`{points}", "", "### Question", ""]
+        lines += [f"## `{q.name}`{points}", "",
+                  f"Page {number * PAGES_PER_QUESTION + 1} of each submission's {per} pages.",
+                  "", "### Question", ""]
         lines += [p.replace("<!-- BEGIN QUESTION -->", "").strip() for p in q.prompt] + [""]
         lines += ["### Model answer and rubric", ""]
         lines += [s.strip() for s in q.solution] + [""]

@@ -47,17 +47,16 @@ def bundle_for(hw: Homework) -> Bundle:
 
 
 def written_questions(hw: Homework) -> list[tuple[str, float]]:
-    """The written (``manual: true``) questions of the master and their points; the bundle does
-    not carry them (staff grade them outside the autograder)."""
-    from deepgrade.assign.master import check_master, read_master
+    """The written (``manual: true``) questions of the master and their points, as the store
+    records them."""
+    from deepgrade.written.questions import written_questions as read_written
 
     try:
-        spec = check_master(hw.name, read_master(hw.name, hw.master))
+        return [(q.name, q.points) for q in read_written(hw)]
     except BuildError as exc:
         print(f"deepgrade: warning: no written questions in the gradebook ({exc})",
               file=sys.stderr)
         return []
-    return [(q.name, float(q.points or 0)) for q in spec.manual]
 
 
 def late_policy(hw: Homework, overrides: dict[str, Any] | None = None) -> LatePolicy:
@@ -261,11 +260,12 @@ def _print_outcome(store: GradeStore, uploads: list[Upload], record: Recorder, o
 def merge_written_main(hw: Homework, out: Path, scores_csv: Path) -> None:
     """``deepgrade merge-written``: record written scores, then rewrite the folder's views."""
     from deepgrade.store.written import merge_written
+    from deepgrade.written.questions import WrittenQuestion
 
     with GradeStore.open(out, hw.name) as store:
-        questions = [tuple(q) for q in store.meta("written_questions") or []] or \
-            written_questions(hw)
-        students, scores, unknown = merge_written(store, scores_csv, questions)  # type: ignore[arg-type]
+        pairs = [tuple(q) for q in store.meta("written_questions") or []] or written_questions(hw)
+        questions = [WrittenQuestion(str(n), float(p), i) for i, (n, p) in enumerate(pairs, 1)]
+        students, scores, unknown = merge_written(store, scores_csv, questions)
         write_views(store, out, hw.name)
     print(f"{scores} written score(s) of {students} student(s) merged from {scores_csv.name}; "
           f"gradebook.csv rewritten under {out}")

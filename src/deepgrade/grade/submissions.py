@@ -41,6 +41,13 @@ class Upload:
     submitted_at: str | None = None  # ISO 8601 UTC
     notebook_label: str = ""  # the graded notebook, relative to the upload (for the gradebook)
 
+    @property
+    def student(self) -> dict[str, str]:
+        """``name``, ``sid``, ``email`` of its people, a group's joined with "; " (for page
+        headers); empty strings where the export says nothing."""
+        return {f: "; ".join(getattr(p, f) for p in self.people if getattr(p, f))
+                for f in ("name", "sid", "email")}
+
 
 def list_notebooks(folder: Path) -> list[Path]:
     """The ``.ipynb`` files under ``folder``, sorted, Jupyter's checkpoints left out, and
