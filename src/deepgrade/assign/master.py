@@ -6,8 +6,10 @@ Otter's own errors rarely say where the problem is; these checks name the questi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nbformat
 import yaml
@@ -15,22 +17,58 @@ import yaml
 from deepgrade.errors import BuildError
 
 
+_BEGIN_CONFIG = re.compile(r'\s*"""\s*#\s*BEGIN\s+TEST\s+CONFIG', re.IGNORECASE)
+_END_CONFIG = re.compile(r'\s*"""\s*#\s*END\s+TEST\s+CONFIG', re.IGNORECASE)
+
+
+@dataclass
+class TestCell:
+    """One test case as the master writes it (a code cell between BEGIN and END TESTS)."""
+
+    cell: int  # the master's cell number, from 1
+    hidden: bool
+    points: float | None  # ``points:`` of its TEST CONFIG, None when not given
+    code: str  # the test's Python, without its config block
+    number: int = 0  # position among its question's test cases, from 1 (as otter orders them)
+
+    @property
+    def label(self) -> str:
+        return f"{'hidden' if self.hidden else 'public'} test {self.number}"
+
+
 @dataclass
 class QuestionSpec:
     name: str
-    points: float | None
+    points: Any  # ``points:`` of BEGIN QUESTION as written (a number, or None)
     manual: bool
     first_cell: int
     prompt: list[str] = field(default_factory=list)  # markdown before the solution
     solution: list[str] = field(default_factory=list)  # solution cells' sources
-    public_tests: int = 0
-    hidden_tests: int = 0
+    solution_cells: list[int] = field(default_factory=list)
+    tests: list[TestCell] = field(default_factory=list)
+
+    @property
+    def public_tests(self) -> list[TestCell]:
+        return [t for t in self.tests if not t.hidden]
+
+    @property
+    def hidden_tests(self) -> list[TestCell]:
+        return [t for t in self.tests if t.hidden]
 
 
 @dataclass
 class MasterSpec:
-    config: dict
     questions: list[QuestionSpec]
+    code_cells: dict[int, str] = field(default_factory=dict)  # cell number -> source
+
+    def question(self, name: str) -> QuestionSpec:
+        return next(q for q in self.questions if q.name == name)
+
+    def cell_of(self, source: str) -> int | None:
+        """The master's number of the code cell that became ``source`` in a generated notebook
+        (solution markers and blank lines aside), or None."""
+        wanted = _comparable(source)
+        return next((n for n, s in self.code_cells.items() if _comparable(s) == wanted), None)
 
     @property
     def autograded(self) -> list[QuestionSpec]:
@@ -39,6 +77,42 @@ class MasterSpec:
     @property
     def manual(self) -> list[QuestionSpec]:
         return [q for q in self.questions if q.manual]
+
+
+def _comparable(source: str) -> list[str]:
+    return [line.rstrip() for line in source.splitlines()
+            if line.strip() and not re.match(r"\s*#\s*(BEGIN |END )?SOLUTION\s*$", line)]
+
+
+def parse_test_cell(hw: str, question: str, number: int, source: str) -> TestCell:
+    """Config and code of a test cell, read as otter-assign reads it."""
+    lines = source.splitlines() or [""]
+    hidden = lines[0].lstrip().startswith("#") and bool(
+        re.search(r"\bhidden\b", lines[0], re.IGNORECASE))
+    config: dict = {}
+    body = lines[1:] if hidden else lines
+    if _BEGIN_CONFIG.match(lines[0]):
+        end = next((i for i, line in enumerate(lines) if i and _END_CONFIG.match(line)), None)
+        if end is None:
+            raise BuildError(hw, "a TEST CONFIG block is never closed", question=question,
+                             cell=number, fix='end it with a line \'""" # END TEST CONFIG\'')
+        config = _yaml(hw, "\n".join(lines[1:end]), number, question)
+        unknown = sorted(set(config) - {"hidden", "points", "success_message", "failure_message"})
+        if unknown:
+            raise BuildError(hw, f"unknown TEST CONFIG key '{unknown[0]}'", question=question,
+                             cell=number, fix="use hidden, points, success_message or "
+                             "failure_message")
+        body = lines[end + 1:]
+    hidden = config.get("hidden", hidden)
+    points = config.get("points")
+    if not isinstance(hidden, bool):
+        raise BuildError(hw, f"'hidden: {hidden}' must be true or false", question=question,
+                         cell=number)
+    if points is not None and (isinstance(points, bool) or not isinstance(points, (int, float))
+                               or points < 0):
+        raise BuildError(hw, f"'points: {points}' must be a number of points, 0 or more",
+                         question=question, cell=number)
+    return TestCell(number, hidden, None if points is None else float(points), "\n".join(body))
 
 
 def read_master(hw: str, path: Path) -> nbformat.NotebookNode:
@@ -83,7 +157,10 @@ def check_master(hw: str, nb: nbformat.NotebookNode) -> MasterSpec:
     questions: list[QuestionSpec] = []
     current: QuestionSpec | None = None
     block: str | None = None  # SOLUTION, TESTS or PROMPT inside a question
+    code_cells: dict[int, str] = {}
     for number, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type == "code":
+            code_cells[number] = cell.source
         marker = _marker(cell)
         name = current.name if current else None
         if marker is None:
@@ -95,12 +172,12 @@ def check_master(hw: str, nb: nbformat.NotebookNode) -> MasterSpec:
                     raise BuildError(hw, "a test cell has saved outputs", question=name,
                                      cell=number, fix="write tests as assert statements and clear "
                                      "the cell's output")
-                if "hidden: true" in cell.source or cell.source.lstrip().startswith("# HIDDEN"):
-                    current.hidden_tests += 1
-                else:
-                    current.public_tests += 1
+                test = parse_test_cell(hw, current.name, number, cell.source)
+                test.number = len(current.tests) + 1
+                current.tests.append(test)
             elif current and block == "SOLUTION":
                 current.solution.append(cell.source)
+                current.solution_cells.append(number)
             elif current and cell.cell_type == "markdown":
                 current.prompt.append(cell.source)
             continue
@@ -127,7 +204,7 @@ def check_master(hw: str, nb: nbformat.NotebookNode) -> MasterSpec:
             if block is not None:
                 raise BuildError(hw, f"END QUESTION while {block} is still open", question=name,
                                  cell=number, fix=f"add an END {block} raw cell before it")
-            if not current.manual and current.public_tests + current.hidden_tests == 0:
+            if not current.manual and not current.tests:
                 raise BuildError(hw, "an autograded question has no tests", question=name,
                                  cell=current.first_cell, fix="add a BEGIN TESTS block, or "
                                  "mark it 'manual: true'")
@@ -160,4 +237,4 @@ def check_master(hw: str, nb: nbformat.NotebookNode) -> MasterSpec:
     if config.get("name") != hw:
         raise BuildError(hw, f"ASSIGNMENT CONFIG has name {config.get('name')!r}", cell=1,
                          fix=f"set 'name: {hw}' (the folder's name)")
-    return MasterSpec(config, questions)
+    return MasterSpec(questions, code_cells)

@@ -18,16 +18,8 @@ from deepgrade.project import Homework
 TABLE_LIMIT = 40  # above this many submissions, print the summary instead of every row
 
 
-def bundle_for(hw: Homework) -> Bundle:
-    path = hw.out("autograder") / f"{hw.name}-autograder.zip"
-    if not path.is_file():
-        raise UserError(f"{hw.name} has no autograder bundle at {path}; run `deepgrade build "
-                        f"{hw.name}` (or `make release`) first")
-    return Bundle.load(path)
-
-
 def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1) -> list[Report]:
-    bundle = bundle_for(hw)
+    bundle = Bundle.for_homework(hw)
     scratch = Path(tempfile.mkdtemp(prefix="deepgrade-grade-"))
     try:
         submissions = discover(paths, hw.name, scratch)

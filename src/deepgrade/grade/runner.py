@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from deepgrade.grade.bundle import Bundle, Case, Question
+from deepgrade.grade.bundle import Bundle, Case, Question, test_fault
 from deepgrade.grade.kernel import KernelFault
 from deepgrade.grade.notebook import NotebookError, read_submission
 from deepgrade.grade.proxy import TEST_SOURCES, StudentError, StudentNamespace
@@ -105,6 +105,8 @@ def run_case(session: Session, question: Question, case: Case, ns: StudentNamesp
         session.recover()
         return CaseResult(case, False, str(exc))
     except Exception as exc:  # the test could not use the student's answer (wrong type, shape)
+        if fault := test_fault(exc):  # ...unless the test failed by its own fault
+            return CaseResult(case, False, fault)
         text = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
         return CaseResult(case, False, f"the test could not use your answer ({text})")
     return CaseResult(case, True)
@@ -122,7 +124,7 @@ def grade_submission(bundle: Bundle, path: Path) -> Report:
     """Grade the notebook at ``path`` against ``bundle``; never raises for a student's fault."""
     start = time.monotonic()
     try:
-        submission = read_submission(path)
+        submission = read_submission(path, bundle.homework)
     except NotebookError as exc:
         report = failed_report(bundle, path.name, str(exc))
         report.unreadable = True
