@@ -17,10 +17,10 @@ class BuildError(UserError):
     """A master notebook cannot be built; the message names homework, question, the master's
     cell (numbered from 1) and test case, then how to fix it."""
 
-    def __init__(self, hw: str, message: str, *, question: str | None = None,
+    def __init__(self, homework: str, message: str, *, question: str | None = None,
                  cell: int | None = None, case: str | None = None,
                  fix: str | None = None) -> None:
-        where = [hw]
+        where = [homework]
         if question:
             where.append(f"question '{question}'")
         if cell is not None:

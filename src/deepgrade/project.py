@@ -45,7 +45,8 @@ class Key:
         kinds = self.kind if isinstance(self.kind, tuple) else (self.kind,)
         # bool is an int in Python; a budget of `true` seconds is a mistake, not 1 s.
         if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
-            wanted = " or ".join(_TYPE_WORDS.get(k, k.__name__) for k in kinds)
+            wanted = "a number" if set(kinds) == {int, float} else \
+                " or ".join(_TYPE_WORDS.get(k, k.__name__) for k in kinds)
             return f"must be {wanted}, not {_TYPE_WORDS.get(type(value), type(value).__name__)} " \
                    f"{value!r}"
         return self.check(value) if self.check else None
@@ -106,22 +107,23 @@ PER_QUESTION: dict[str, str] = {
 }
 
 
-def read_settings(path: Path, origin: str) -> dict[str, dict[str, Any]]:
+def read_settings(path: Path, origin: str, shown: str | None = None) -> dict[str, dict[str, Any]]:
     """Read ``path`` against SCHEMA: ``{table: {key: value}}`` with every default filled in
     (``""`` is the top level). Unknown keys, wrong types and impossible values raise a
     one-line UserError that names the key and the file."""
     raw: dict[str, Any] = {}
+    where = f"{origin}: {shown or path}"
     if path.is_file():
         try:
             raw = tomllib.loads(path.read_text())
         except tomllib.TOMLDecodeError as exc:
-            raise UserError(f"{origin}: {path} is not valid TOML ({exc})") from None
+            raise UserError(f"{where} is not valid TOML ({exc})") from None
     settings: dict[str, dict[str, Any]] = {}
     tables = {t for t in SCHEMA if t} | {t.split(".")[0] for t in PER_QUESTION}
     for table, keys in SCHEMA.items():
         given = raw if not table else raw.get(table, {})
         if not isinstance(given, dict):
-            raise UserError(f"{origin}: {path}: '{table}' must be a table ([{table}])")
+            raise UserError(f"{where}: '{table}' must be a table ([{table}])")
         known = {k.name: k for k in keys}
         values: dict[str, Any] = {}
         for name, value in given.items():
@@ -132,21 +134,21 @@ def read_settings(path: Path, origin: str) -> dict[str, dict[str, Any]]:
                 close = [k for k in known if _similar(k, name)]
                 hint = f"did you mean '{close[0]}'?" if close else \
                     f"expected one of {', '.join(known)}"
-                raise UserError(f"{origin}: {path}: unknown key '{dotted}'; {hint}")
+                raise UserError(f"{where}: unknown key '{dotted}'; {hint}")
             problem = known[name].problem(value)
             if problem:
-                raise UserError(f"{origin}: {path}: '{dotted}' {problem}")
+                raise UserError(f"{where}: '{dotted}' {problem}")
             values[name] = float(value) if known[name].kind == (int, float) else value
         settings[table] = {k.name: values.get(k.name, k.default) for k in keys}
     for dotted in PER_QUESTION:
         table, sub = dotted.split(".")
         given = raw.get(table, {}).get(sub, {})
         if not isinstance(given, dict):
-            raise UserError(f"{origin}: {path}: '{dotted}' must be a table ([{dotted}])")
+            raise UserError(f"{where}: '{dotted}' must be a table ([{dotted}])")
         for question, value in given.items():
             problem = Key(question, (int, float), None, "", _positive).problem(value)
             if problem:
-                raise UserError(f"{origin}: {path}: '{dotted}.{question}' {problem}")
+                raise UserError(f"{where}: '{dotted}.{question}' {problem}")
         settings[dotted] = {q: float(v) for q, v in given.items()}
     return settings
 
@@ -260,7 +262,8 @@ class Homework:
     @property
     def settings(self) -> dict[str, dict[str, Any]]:
         """homework.toml checked against SCHEMA, defaults filled in (see ``read_settings``)."""
-        return read_settings(self.settings_file, self.name)
+        return read_settings(self.settings_file, self.name,
+                             self.settings_file.relative_to(self.root).as_posix())
 
     @property
     def budgets(self) -> Budgets:

@@ -102,27 +102,27 @@ def master_names(spec: MasterSpec) -> set[str] | None:
     return names
 
 
-def check_master_code(hw: str, spec: MasterSpec, support: dict[str, bytes],
+def check_master_code(homework: str, spec: MasterSpec, support: dict[str, bytes],
                       questions_with_budgets: list[str]) -> None:
     """Every static check, in the master's order; the first mistake raises a BuildError."""
     student = master_names(spec)
     modules = support_modules(support)
     for q in spec.questions:
         if q.manual:
-            check_written(hw, q)
+            check_written(homework, q)
             continue
-        check_solution_markers(hw, q, spec)
-        check_points(hw, q)
+        check_solution_markers(homework, q, spec)
+        check_points(homework, q)
         for test in q.tests:
-            check_test(hw, q, test, student, modules)
+            check_test(homework, q, test, student, modules)
     autograded = [q.name for q in spec.autograded]
     for name in questions_with_budgets:
         if name not in autograded:
-            raise BuildError(hw, f"homework.toml: '[budgets.questions] {name}' names no "
+            raise BuildError(homework, f"homework.toml: '[budgets.questions] {name}' names no "
                              "autograded question", fix=f"use one of {', '.join(autograded)}")
 
 
-def check_solution_markers(hw: str, q: QuestionSpec, spec: MasterSpec) -> None:
+def check_solution_markers(homework: str, q: QuestionSpec, spec: MasterSpec) -> None:
     for number in q.solution_cells:
         source = spec.code_cells.get(number)
         if source is None:
@@ -131,12 +131,12 @@ def check_solution_markers(hw: str, q: QuestionSpec, spec: MasterSpec) -> None:
         ends = len(re.findall(r"^\s*#\s*END SOLUTION\s*$", source, re.MULTILINE))
         if begins != ends:
             missing = "# END SOLUTION" if begins > ends else "# BEGIN SOLUTION"
-            raise BuildError(hw, f"{begins} '# BEGIN SOLUTION' and {ends} '# END SOLUTION' "
+            raise BuildError(homework, f"{begins} '# BEGIN SOLUTION' and {ends} '# END SOLUTION' "
                              "lines in a solution cell", question=q.name, cell=number,
                              fix=f"add the missing '{missing}' line")
 
 
-def check_points(hw: str, q: QuestionSpec) -> None:
+def check_points(homework: str, q: QuestionSpec) -> None:
     """The question's ``points`` and its cases' points must agree: otter grades out of the sum
     of the cases, silently, when they do not."""
     given = [t.points for t in q.tests]
@@ -144,35 +144,35 @@ def check_points(hw: str, q: QuestionSpec) -> None:
     free = [t for t in q.tests if t.points is None]
     total = q.points
     if total is not None and (isinstance(total, bool) or not isinstance(total, (int, float))):
-        raise BuildError(hw, f"'points: {total}' must be a number", question=q.name,
+        raise BuildError(homework, f"'points: {total}' must be a number", question=q.name,
                          cell=q.first_cell, fix="write the question's total, e.g. 'points: 4'")
     if total is None:
         if free and fixed:
-            raise BuildError(hw, f"some test cases have points and {len(free)} have none (worth "
+            raise BuildError(homework, f"some test cases have points and {len(free)} have none (worth "
                              "0 then)", question=q.name, cell=free[0].cell, case=free[0].label,
                              fix="give every case points, or give the question 'points: N'")
         return
     if fixed > total + 1e-9:
-        raise BuildError(hw, f"the test cases are worth {fixed:g} points but the question "
-                         f"{total:g}", question=q.name, cell=q.first_cell,
+        raise BuildError(homework, f"the test cases are worth {fixed:g} points but the question "
+                         f"only {total:g}", question=q.name, cell=q.first_cell,
                          fix="make the cases' points add up to the question's 'points'")
     if not free and abs(fixed - total) > 1e-9:
-        raise BuildError(hw, f"the test cases add up to {fixed:g} points but the question is "
+        raise BuildError(homework, f"the test cases add up to {fixed:g} points but the question is "
                          f"worth {total:g} (it would be graded out of {fixed:g})",
                          question=q.name, cell=q.first_cell,
                          fix="make the cases' points add up to the question's 'points'")
     if free and total - fixed <= 1e-9:
-        raise BuildError(hw, f"{len(free)} test case(s) without points are left 0 of the "
+        raise BuildError(homework, f"{len(free)} test case(s) without points are left 0 of the "
                          f"question's {total:g}", question=q.name, cell=free[0].cell,
                          case=free[0].label, fix="give them points or lower the others'")
 
 
-def check_test(hw: str, q: QuestionSpec, test: TestCell, student: set[str] | None,
+def check_test(homework: str, q: QuestionSpec, test: TestCell, student: set[str] | None,
                support: frozenset[str]) -> None:
     try:
         tree = ast.parse(test.code)
     except SyntaxError as exc:
-        raise BuildError(hw, f"the test is not valid Python (line {exc.lineno}: {exc.msg})",
+        raise BuildError(homework, f"the test is not valid Python (line {exc.lineno}: {exc.msg})",
                          question=q.name, cell=test.cell, case=test.label) from None
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -182,7 +182,7 @@ def check_test(hw: str, q: QuestionSpec, test: TestCell, student: set[str] | Non
         else:
             continue
         for root in roots:
-            _check_import(hw, q, test, root, support)
+            _check_import(homework, q, test, root, support)
     if student is None:
         return
     known = student | bound_names(tree) | set(dir(builtins))
@@ -192,12 +192,12 @@ def check_test(hw: str, q: QuestionSpec, test: TestCell, student: set[str] | Non
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in known:
             where = "the master" if not test.hidden else "the master or the grader (np, math, " \
                 "torch, checks)"
-            raise BuildError(hw, f"the test uses '{node.id}' (line {node.lineno}), which neither "
+            raise BuildError(homework, f"the test uses '{node.id}' (line {node.lineno}), which neither "
                              f"the test nor {where} defines", question=q.name, cell=test.cell,
                              case=test.label, fix="fix the spelling, or define or import it")
 
 
-def _check_import(hw: str, q: QuestionSpec, test: TestCell, module: str,
+def _check_import(homework: str, q: QuestionSpec, test: TestCell, module: str,
                   support: frozenset[str]) -> None:
     # Support files sit beside the student's notebook, not in the grader: public tests only.
     if module in sys.stdlib_module_names or not test.hidden and module in support:
@@ -205,31 +205,31 @@ def _check_import(hw: str, q: QuestionSpec, test: TestCell, module: str,
     if not test.hidden and module not in STUDENT_PACKAGES:
         who = "students do not have it" if module != "deepgrade" else \
             "students do not have deepgrade"
-        raise BuildError(hw, f"a public test imports '{module}': it runs in the student's "
+        raise BuildError(homework, f"a public test imports '{module}': it runs in the student's "
                          f"kernel, and {who}", question=q.name, cell=test.cell, case=test.label,
                          fix="use only numpy, torch, the standard library and the homework's "
                          "files/, or make the test hidden")
     if test.hidden and module not in grader_modules():
-        raise BuildError(hw, f"a hidden test imports '{module}', which the grader does not have "
+        raise BuildError(homework, f"a hidden test imports '{module}', which the grader does not have "
                          "(it is not in deepgrade's pinned requirements)", question=q.name,
                          cell=test.cell, case=test.label, fix="use numpy, torch, math or "
                          "deepgrade.checks")
 
 
-def check_written(hw: str, q: QuestionSpec) -> None:
+def check_written(homework: str, q: QuestionSpec) -> None:
     """A written (manual) question needs a model answer and a rubric in its SOLUTION block:
-    they become solutions/<hw>/written-answers.md, from which the TAs grade."""
+    they become solutions/<homework>/written-answers.md, from which the TAs grade."""
     text = "\n".join(q.solution).strip()
     fix = ("put the model answer, then a paragraph starting '**Rubric (N points).**', in a "
            "markdown cell between BEGIN SOLUTION and END SOLUTION")
     if not text:
-        raise BuildError(hw, "a written question has no model answer and rubric",
+        raise BuildError(homework, "a written question has no model answer and rubric",
                          question=q.name, cell=q.first_cell, fix=fix)
     match = re.search(r"rubric", text, re.IGNORECASE)
     if match is None:
-        raise BuildError(hw, "a written question has no rubric", question=q.name,
+        raise BuildError(homework, "a written question has no rubric", question=q.name,
                          cell=q.solution_cells[0], fix=fix)
     answer = re.sub(r"[*_#\s]|model answer\.?", "", text[:match.start()], flags=re.IGNORECASE)
     if not answer:
-        raise BuildError(hw, "a written question has a rubric but no model answer",
+        raise BuildError(homework, "a written question has a rubric but no model answer",
                          question=q.name, cell=q.solution_cells[0], fix=fix)

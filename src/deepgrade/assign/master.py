@@ -84,7 +84,7 @@ def _comparable(source: str) -> list[str]:
             if line.strip() and not re.match(r"\s*#\s*(BEGIN |END )?SOLUTION\s*$", line)]
 
 
-def parse_test_cell(hw: str, question: str, number: int, source: str) -> TestCell:
+def parse_test_cell(homework: str, question: str, number: int, source: str) -> TestCell:
     """Config and code of a test cell, read as otter-assign reads it."""
     lines = source.splitlines() or [""]
     hidden = lines[0].lstrip().startswith("#") and bool(
@@ -94,34 +94,34 @@ def parse_test_cell(hw: str, question: str, number: int, source: str) -> TestCel
     if _BEGIN_CONFIG.match(lines[0]):
         end = next((i for i, line in enumerate(lines) if i and _END_CONFIG.match(line)), None)
         if end is None:
-            raise BuildError(hw, "a TEST CONFIG block is never closed", question=question,
+            raise BuildError(homework, "a TEST CONFIG block is never closed", question=question,
                              cell=number, fix='end it with a line \'""" # END TEST CONFIG\'')
-        config = _yaml(hw, "\n".join(lines[1:end]), number, question)
+        config = _yaml(homework, "\n".join(lines[1:end]), number, question)
         unknown = sorted(set(config) - {"hidden", "points", "success_message", "failure_message"})
         if unknown:
-            raise BuildError(hw, f"unknown TEST CONFIG key '{unknown[0]}'", question=question,
+            raise BuildError(homework, f"unknown TEST CONFIG key '{unknown[0]}'", question=question,
                              cell=number, fix="use hidden, points, success_message or "
                              "failure_message")
         body = lines[end + 1:]
     hidden = config.get("hidden", hidden)
     points = config.get("points")
     if not isinstance(hidden, bool):
-        raise BuildError(hw, f"'hidden: {hidden}' must be true or false", question=question,
+        raise BuildError(homework, f"'hidden: {hidden}' must be true or false", question=question,
                          cell=number)
     if points is not None and (isinstance(points, bool) or not isinstance(points, (int, float))
                                or points < 0):
-        raise BuildError(hw, f"'points: {points}' must be a number of points, 0 or more",
+        raise BuildError(homework, f"'points: {points}' must be a number of points, 0 or more",
                          question=question, cell=number)
     return TestCell(number, hidden, None if points is None else float(points), "\n".join(body))
 
 
-def read_master(hw: str, path: Path) -> nbformat.NotebookNode:
+def read_master(homework: str, path: Path) -> nbformat.NotebookNode:
     if not path.is_file():
-        raise BuildError(hw, f"master notebook {path} not found")
+        raise BuildError(homework, f"master notebook {path} not found")
     try:
         return nbformat.read(path, as_version=4)
     except Exception as exc:  # nbformat raises several types for a bad file
-        raise BuildError(hw, f"{path} is not a readable notebook ({exc})",
+        raise BuildError(homework, f"{path} is not a readable notebook ({exc})",
                          fix="open it in Jupyter and save it again") from None
 
 
@@ -140,18 +140,18 @@ def _marker(cell) -> tuple[str, str] | None:
     return None
 
 
-def _yaml(hw: str, text: str, cell: int, question: str | None = None) -> dict:
+def _yaml(homework: str, text: str, cell: int, question: str | None = None) -> dict:
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
-        raise BuildError(hw, f"invalid YAML ({str(exc).splitlines()[0]})", question=question,
+        raise BuildError(homework, f"invalid YAML ({str(exc).splitlines()[0]})", question=question,
                          cell=cell, fix="fix the indentation or quoting of that raw cell") from None
     if not isinstance(data, dict):
-        raise BuildError(hw, "expected 'key: value' lines", question=question, cell=cell)
+        raise BuildError(homework, "expected 'key: value' lines", question=question, cell=cell)
     return data
 
 
-def check_master(hw: str, nb: nbformat.NotebookNode) -> MasterSpec:
+def check_master(homework: str, nb: nbformat.NotebookNode) -> MasterSpec:
     """Validate the otter-assign structure and collect the questions; BuildError on a mistake."""
     config: dict | None = None
     questions: list[QuestionSpec] = []
@@ -166,13 +166,13 @@ def check_master(hw: str, nb: nbformat.NotebookNode) -> MasterSpec:
         if marker is None:
             if current and block == "TESTS":
                 if cell.cell_type != "code":
-                    raise BuildError(hw, "only code cells may stand between BEGIN TESTS and "
+                    raise BuildError(homework, "only code cells may stand between BEGIN TESTS and "
                                      "END TESTS", question=name, cell=number)
                 if cell.get("outputs"):
-                    raise BuildError(hw, "a test cell has saved outputs", question=name,
+                    raise BuildError(homework, "a test cell has saved outputs", question=name,
                                      cell=number, fix="write tests as assert statements and clear "
                                      "the cell's output")
-                test = parse_test_cell(hw, current.name, number, cell.source)
+                test = parse_test_cell(homework, current.name, number, cell.source)
                 test.number = len(current.tests) + 1
                 current.tests.append(test)
             elif current and block == "SOLUTION":
@@ -184,57 +184,57 @@ def check_master(hw: str, nb: nbformat.NotebookNode) -> MasterSpec:
         word, body = marker
         if word == "ASSIGNMENT CONFIG":
             if config is not None:
-                raise BuildError(hw, "a second ASSIGNMENT CONFIG cell", cell=number)
-            config = _yaml(hw, body, number)
+                raise BuildError(homework, "a second ASSIGNMENT CONFIG cell", cell=number)
+            config = _yaml(homework, body, number)
         elif word == "BEGIN QUESTION":
             if current is not None:
-                raise BuildError(hw, "BEGIN QUESTION inside another question", question=name,
+                raise BuildError(homework, "BEGIN QUESTION inside another question", question=name,
                                  cell=number, fix=f"add an END QUESTION raw cell before cell {number}")
-            data = _yaml(hw, body, number)
+            data = _yaml(homework, body, number)
             qname = data.get("name")
             if not isinstance(qname, str) or not qname.isidentifier():
-                raise BuildError(hw, "a question needs 'name: <identifier>'", cell=number)
+                raise BuildError(homework, "a question needs 'name: <identifier>'", cell=number)
             if any(q.name == qname for q in questions):
-                raise BuildError(hw, "duplicate question name", question=qname, cell=number,
+                raise BuildError(homework, "duplicate question name", question=qname, cell=number,
                                  fix="give every question its own name")
             current = QuestionSpec(qname, data.get("points"), bool(data.get("manual")), number)
         elif word == "END QUESTION":
             if current is None:
-                raise BuildError(hw, "END QUESTION without BEGIN QUESTION", cell=number)
+                raise BuildError(homework, "END QUESTION without BEGIN QUESTION", cell=number)
             if block is not None:
-                raise BuildError(hw, f"END QUESTION while {block} is still open", question=name,
+                raise BuildError(homework, f"END QUESTION while {block} is still open", question=name,
                                  cell=number, fix=f"add an END {block} raw cell before it")
             if not current.manual and not current.tests:
-                raise BuildError(hw, "an autograded question has no tests", question=name,
+                raise BuildError(homework, "an autograded question has no tests", question=name,
                                  cell=current.first_cell, fix="add a BEGIN TESTS block, or "
                                  "mark it 'manual: true'")
             if not current.manual and not current.solution:
-                raise BuildError(hw, "an autograded question has no solution", question=name,
+                raise BuildError(homework, "an autograded question has no solution", question=name,
                                  cell=current.first_cell)
             questions.append(current)
             current = None
         elif word.startswith("BEGIN "):
             kind = word.split()[1]
             if current is None:
-                raise BuildError(hw, f"{word} outside a question", cell=number,
+                raise BuildError(homework, f"{word} outside a question", cell=number,
                                  fix="put it between BEGIN QUESTION and END QUESTION")
             if block is not None:
-                raise BuildError(hw, f"{word} while {block} is still open", question=name,
+                raise BuildError(homework, f"{word} while {block} is still open", question=name,
                                  cell=number, fix=f"add an END {block} raw cell before it")
             block = kind
         else:  # END SOLUTION / TESTS / PROMPT
             kind = word.split()[1]
             if block != kind:
-                raise BuildError(hw, f"{word} without a matching BEGIN {kind}", question=name,
+                raise BuildError(homework, f"{word} without a matching BEGIN {kind}", question=name,
                                  cell=number)
             block = None
     if config is None:
-        raise BuildError(hw, "no ASSIGNMENT CONFIG raw cell", cell=1,
+        raise BuildError(homework, "no ASSIGNMENT CONFIG raw cell", cell=1,
                          fix="start the notebook with a raw cell '# ASSIGNMENT CONFIG'")
     if current is not None:
-        raise BuildError(hw, "BEGIN QUESTION is never closed", question=current.name,
+        raise BuildError(homework, "BEGIN QUESTION is never closed", question=current.name,
                          cell=current.first_cell, fix="add an END QUESTION raw cell")
-    if config.get("name") != hw:
-        raise BuildError(hw, f"ASSIGNMENT CONFIG has name {config.get('name')!r}", cell=1,
-                         fix=f"set 'name: {hw}' (the folder's name)")
+    if config.get("name") != homework:
+        raise BuildError(homework, f"ASSIGNMENT CONFIG has name {config.get('name')!r}", cell=1,
+                         fix=f"set 'name: {homework}' (the folder's name)")
     return MasterSpec(questions, code_cells)

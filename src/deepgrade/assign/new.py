@@ -15,7 +15,7 @@ import nbformat
 from deepgrade.errors import UserError
 from deepgrade.project import PER_QUESTION, SCHEMA, Homework
 
-INTRO = """# {hw}: a first homework
+INTRO = """# {homework}: a first homework
 
 This notebook was written by `deepgrade new`. Replace this text with your homework's
 introduction: what the students will implement and how it is graded (public tests that you can
@@ -83,14 +83,14 @@ def relu(x):
 """
 
 
-def master_notebook(hw: str) -> nbformat.NotebookNode:
+def master_notebook(homework: str) -> nbformat.NotebookNode:
     """The starting master, cell by cell (docs/authoring.md walks through the same cells)."""
     raw, md, code = nbformat.v4.new_raw_cell, nbformat.v4.new_markdown_cell, \
         nbformat.v4.new_code_cell
     cells = [
-        raw(f"# ASSIGNMENT CONFIG\nname: {hw}\ninit_cell: true\ncheck_all_cell: false\n"
+        raw(f"# ASSIGNMENT CONFIG\nname: {homework}\ninit_cell: true\ncheck_all_cell: false\n"
             "export_cell: false\ntests:\n  files: true"),
-        md(INTRO.format(hw=hw)),
+        md(INTRO.format(homework=homework)),
         code("import math\n\nimport numpy as np\nimport torch"),
         raw("# BEGIN QUESTION\nname: relu\npoints: 4"),
         md(QUESTION_PROMPT),
@@ -108,13 +108,13 @@ def master_notebook(hw: str) -> nbformat.NotebookNode:
                                  "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     for i, cell in enumerate(nb.cells):
-        cell["id"] = f"{hw}-master-{i:03d}"
+        cell["id"] = f"{homework}-master-{i:03d}"
     return nb
 
 
-def settings_text(hw: str) -> str:
+def settings_text(homework: str) -> str:
     """homework.toml with every key of project.SCHEMA, commented, at its default."""
-    lines = [f"# Grading settings for {hw}: read by `deepgrade build` against a typed schema",
+    lines = [f"# Grading settings for {homework}: read by `deepgrade build` against a typed schema",
              "# (unknown keys, wrong types and impossible values stop the build) and shipped in",
              "# the autograder bundle. Every key is optional; the values shown are the defaults.",
              ""]
@@ -122,7 +122,7 @@ def settings_text(hw: str) -> str:
         if table:
             lines += ["", f"[{table}]"]
         for key in keys:
-            value = _toml(key.default if key.name != "title" else f"{hw}: a first homework")
+            value = _toml(key.default if key.name != "title" else f"{homework}: a first homework")
             lines += [f"# {key.doc}", f"{key.name} = {value}"]
     for dotted, doc in PER_QUESTION.items():
         lines += ["", f"# [{dotted}]: {doc}", f"# [{dotted}]", "# relu = 10"]

@@ -13,6 +13,8 @@ import nbformat
 
 from deepgrade.assign.master import MasterSpec
 from deepgrade.errors import BuildError
+from deepgrade.grade.bundle import Bundle
+from deepgrade.project import Homework
 
 _MARKER_LINE = re.compile(r"^\s*#\s*(BEGIN|END) SOLUTION\s*$|^\s*#\s*SOLUTION\s*$", re.MULTILINE)
 FEEDBACK = "deepgrade_feedback"  # templates/deepgrade_feedback.py: short grader.check messages
@@ -52,16 +54,16 @@ def solution_notebook(autograder_nb: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def execute(hw: str, nb: nbformat.NotebookNode, public_tests: Path, timeout: int,
+def execute(homework: str, nb: nbformat.NotebookNode, public_tests: Path, timeout: int,
             support: dict[str, bytes], spec: MasterSpec) -> None:
     """Run ``nb`` in place in a scratch folder laid out as the student's: the public tests (for
     grader.check) and the support files beside it."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    with tempfile.TemporaryDirectory(prefix=f"deepgrade-{hw}-solutions-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"deepgrade-{homework}-solutions-") as tmp:
         shutil.copytree(public_tests, Path(tmp) / "tests")
-        nbformat.write(nb, Path(tmp) / f"{hw}.ipynb")  # otter.Notebook() looks for it
+        nbformat.write(nb, Path(tmp) / f"{homework}.ipynb")  # otter.Notebook() looks for it
         for name, data in support.items():
             (Path(tmp) / name).parent.mkdir(parents=True, exist_ok=True)
             (Path(tmp) / name).write_bytes(data)
@@ -84,7 +86,7 @@ def execute(hw: str, nb: nbformat.NotebookNode, public_tests: Path, timeout: int
                            if o.get("output_type") == "error"), None)
             first = (f"{failed[1].get('ename')}: {failed[1].get('evalue')}" if failed else
                      str(exc).strip().splitlines()[-1] if str(exc).strip() else "error")
-            raise BuildError(hw, f"the solution notebook fails: {' '.join(first.split())[:200]}",
+            raise BuildError(homework, f"the solution notebook fails: {' '.join(first.split())[:200]}",
                              cell=spec.cell_of(failed[0].source) if failed else None,
                              fix="run the master notebook top to bottom and fix that cell") from None
 
@@ -93,7 +95,7 @@ _CASE_RESULT = re.compile(r"^\s*(\w+) - (\d+) result:\n(.*?)(?=^\s*\w+ - \d+ res
                           re.MULTILINE | re.DOTALL)
 
 
-def check_public_tests(hw: str, nb: nbformat.NotebookNode, spec: MasterSpec) -> None:
+def check_public_tests(homework: str, nb: nbformat.NotebookNode, spec: MasterSpec) -> None:
     """Every ``grader.check`` of the executed solutions must pass, as students will run it:
     otter compares doctest output, so a test line that prints something fails there even
     though deepgrade's grader (which only executes it) would pass it."""
@@ -112,14 +114,14 @@ def check_public_tests(hw: str, nb: nbformat.NotebookNode, spec: MasterSpec) -> 
                 case = question.public_tests[int(m.group(2)) - 1]
                 why = " ".join(m.group(3).replace("❌ Test case failed", "").split())[:200]
                 break
-        raise BuildError(hw, f"the reference solution fails this public test in grader.check: "
+        raise BuildError(homework, f"the reference solution fails this public test in grader.check: "
                          f"{why}", question=question.name, cell=case.cell if case else None,
                          case=case.label if case else None,
                          fix="fix the test or the solution (a test line that prints a value "
                          "fails there: write `assert ...`)")
 
 
-def check_reference_grade(hw, bundle, spec: MasterSpec) -> None:
+def check_reference_grade(hw: Homework, bundle: Bundle, spec: MasterSpec) -> None:
     """Grade ``hw.reference`` with the trusted grader; BuildError on the first lost point."""
     from deepgrade.grade.runner import grade_submission
 
@@ -152,9 +154,9 @@ def render_html(nb: nbformat.NotebookNode) -> str:
     return body
 
 
-def written_answers(hw: str, spec: MasterSpec, title: str = "") -> str:
+def written_answers(homework: str, spec: MasterSpec, title: str = "") -> str:
     """Markdown with every written question: prompt, model answer, rubric."""
-    lines = [f"# {hw}{f' ({title})' if title else ''}: written questions, model answers and "
+    lines = [f"# {homework}{f' ({title})' if title else ''}: written questions, model answers and "
              "rubrics", ""]
     for q in spec.manual:
         points = f" ({q.points:g} points)" if q.points is not None else ""

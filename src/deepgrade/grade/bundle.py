@@ -110,7 +110,7 @@ class Bundle:
         return bundle
 
 
-def test_fault(exc: BaseException) -> str | None:
+def fault_of_test(exc: BaseException) -> str | None:
     """A staff-facing message when a test case failed by its own fault (it imports something
     the grader lacks, or uses a name nobody defined), None when the failure may be the
     student's. The build refuses such tests; this catches what slips through (a bundle built

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from deepgrade.grade.bundle import Bundle, Case, Question, test_fault
+from deepgrade.grade.bundle import Bundle, Case, Question, fault_of_test
 from deepgrade.grade.kernel import KernelFault
 from deepgrade.grade.notebook import NotebookError, read_submission
 from deepgrade.grade.proxy import TEST_SOURCES, StudentError, StudentNamespace
@@ -105,7 +105,7 @@ def run_case(session: Session, question: Question, case: Case, ns: StudentNamesp
         session.recover()
         return CaseResult(case, False, str(exc))
     except Exception as exc:  # the test could not use the student's answer (wrong type, shape)
-        if fault := test_fault(exc):  # ...unless the test failed by its own fault
+        if fault := fault_of_test(exc):  # ...unless the test failed by its own fault
             return CaseResult(case, False, fault)
         text = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
         return CaseResult(case, False, f"the test could not use your answer ({text})")

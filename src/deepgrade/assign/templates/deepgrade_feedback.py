@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import doctest
 import io
+import sys
 import traceback
 from typing import Any
 
@@ -33,6 +34,9 @@ def run_doctest(name: str, doctest_string: str,
     for example in examples:
         filename = f"<{name}>"
         out = io.StringIO()
+        # As doctest does: a bare expression's value goes to stdout (plain Python's displayhook,
+        # not IPython's), where it is compared with what the test expects.
+        displayhook, sys.displayhook = sys.displayhook, sys.__displayhook__
         try:
             with contextlib.redirect_stdout(out), hide_outputs():
                 exec(compile(example.source, filename, "single"), global_environment)
@@ -40,6 +44,8 @@ def run_doctest(name: str, doctest_string: str,
             line = _failing_line(example.source, exc, filename)
             message = " ".join(str(exc).split())
             return False, f"    {line}\n    {type(exc).__name__}{': ' + message if message else ''}\n"
+        finally:
+            sys.displayhook = displayhook
         if not doctest.OutputChecker().check_output(example.want, out.getvalue(), 0):
             line = example.source.strip().splitlines()[0]
             got = out.getvalue().strip()[:200]
