@@ -19,7 +19,7 @@ from conftest import ROOT, run_cli
 from deepgrade.assign.new import new_homework
 from deepgrade.grade.bundle import fault_of_test
 from deepgrade.grade.notebook import read_submission
-from deepgrade.project import SCHEMA, Homework
+from deepgrade.project import SCHEMA, Budgets, Homework
 
 HW = "hw9"
 # Cell numbers (from 1) of the master `deepgrade new` writes.
@@ -81,6 +81,16 @@ BROKEN: list[tuple[str, Callable[[Path], None], tuple[str, ...]]] = [
     ("test misspells its own variable",
      lambda r: edit_cell(r, PUBLIC, lambda s: s.replace("np.allclose(y,", "np.allclose(yy,")),
      (f"cell {PUBLIC} (public test 1)", "'yy'")),
+    ("public test line that prints",
+     lambda r: edit_cell(r, PUBLIC, lambda s: s + "\nprint(y)"),
+     (f"cell {PUBLIC} (public test 1)", "line 7 of a public test prints a value")),
+    ("public test line that shows a value",
+     lambda r: edit_cell(r, PUBLIC, lambda s: s + "\ny.sum() == 2"),
+     (f"cell {PUBLIC} (public test 1)", "prints a value")),
+    ("solution cell that is not Python",
+     lambda r: edit_cell(r, SOLUTION, lambda s: s.replace("return np.maximum(x, 0.0)",
+                                                          "return np.maximum(x, 0.0")),
+     ("question 'relu'", f"cell {SOLUTION}", "not valid Python")),
     ("question points disagree with its cases",
      lambda r: edit_cell(r, QUESTION, lambda s: s.replace("points: 4", "points: 5")),
      ("question 'relu'", f"cell {QUESTION}", "add up to 4", "worth 5")),
@@ -183,10 +193,12 @@ def test_build_grades_the_reference_and_shows_the_asserts_message(tmp_path):
     edit_cell(root, HIDDEN_2, lambda s: s.replace(
         'assert_close(relu(x.tolist()), np.maximum(x, 0), "relu of a nested Python list")',
         'assert relu(x).sum() > 10, "relu(x) must sum to more than 10"'))
-    edit_cell(root, PUBLIC, lambda s: s.replace("assert np.allclose", "np.allclose"))
-    # a public test line that prints a value fails in the student's grader.check
-    refused(build(root), "question 'relu'", f"cell {PUBLIC} (public test 1)", "printed \"(True", "expects 'nothing'")
-    edit_cell(root, PUBLIC, lambda s: s.replace("np.allclose", "assert np.allclose"))
+    public = 'assert np.allclose(y, [0.0, 0.0, 2.0]), "relu(x) is max(x, 0) entrywise"'
+    edit_cell(root, PUBLIC, lambda s: s.replace(public, "np.allclose(y, [0.0, 0.0, 2.0])"))
+    # a public test line whose value is shown fails in the student's grader.check
+    refused(build(root), "question 'relu'", f"cell {PUBLIC} (public test 1)", "printed 'True'",
+            "expects 'nothing'")
+    edit_cell(root, PUBLIC, lambda s: s.replace("np.allclose(y, [0.0, 0.0, 2.0])", public))
     refused(build(root), "question 'relu'", f"cell {HIDDEN_2} (hidden test 3)",
             "fails this test in the grader", "relu(x) must sum to more than 10")
     assert not (root / "autograder" / HW / f"{HW}-autograder.zip").exists()
@@ -231,3 +243,14 @@ def test_a_notebook_of_another_homework_gets_a_note():
     parsed = read_submission(ROOT / "student" / "hw1" / "hw1.ipynb", "hw2")
     assert any("handed out for hw1, not hw2" in w for w in parsed.warnings)
     assert not read_submission(ROOT / "student" / "hw1" / "hw1.ipynb", "hw1").warnings
+
+
+def test_budgets_survive_the_bundle(tmp_path):
+    """homework.toml -> Budgets -> deepgrade.json -> Budgets gives the same limits."""
+    root = course(tmp_path)
+    edit_toml(root, lambda s: s.replace("cell_seconds = 300", "cell_seconds = 45.5")
+              + "\n[budgets.questions]\nrelu = 12\n")
+    budgets = Homework(HW, root).budgets
+    assert budgets.cell_seconds == 45.5 and budgets.for_question("relu") == 12.0
+    assert budgets.for_question("other") == budgets.test_seconds == 60.0
+    assert Budgets.from_dict(budgets.to_dict()) == budgets

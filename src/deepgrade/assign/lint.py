@@ -87,6 +87,23 @@ def _parse_cell(source: str) -> ast.AST | None:
         return None
 
 
+def check_code_cells(homework: str, spec: MasterSpec) -> None:
+    """Every code cell of the master that is not a test must be Python (magics aside)."""
+    tests = {t.cell for q in spec.questions for t in q.tests}
+    owner = {n: q.name for q in spec.questions for n in q.solution_cells}
+    for number, source in spec.code_cells.items():
+        if number in tests or source.lstrip().startswith("%%"):
+            continue  # tests are checked below; a cell magic makes the cell another language
+        lines = ["" if line.lstrip().startswith(("%", "!")) else line
+                 for line in source.splitlines()]
+        try:
+            ast.parse("\n".join(lines))
+        except SyntaxError as exc:
+            raise BuildError(homework, f"the cell is not valid Python (line {exc.lineno}: "
+                             f"{exc.msg})", question=owner.get(number), cell=number,
+                             fix="fix it in Jupyter and run the master top to bottom") from None
+
+
 def master_names(spec: MasterSpec) -> set[str] | None:
     """Names bound by the master's code cells other than tests (the student's names); None when a
     cell cannot be parsed (then the unknown-name check is skipped rather than guessed)."""
@@ -105,6 +122,7 @@ def master_names(spec: MasterSpec) -> set[str] | None:
 def check_master_code(homework: str, spec: MasterSpec, support: dict[str, bytes],
                       questions_with_budgets: list[str]) -> None:
     """Every static check, in the master's order; the first mistake raises a BuildError."""
+    check_code_cells(homework, spec)
     student = master_names(spec)
     modules = support_modules(support)
     for q in spec.questions:
@@ -172,7 +190,8 @@ def check_test(homework: str, q: QuestionSpec, test: TestCell, student: set[str]
     try:
         tree = ast.parse(test.code)
     except SyntaxError as exc:
-        raise BuildError(homework, f"the test is not valid Python (line {exc.lineno}: {exc.msg})",
+        line = (exc.lineno or 1) + test.offset
+        raise BuildError(homework, f"the test is not valid Python (line {line}: {exc.msg})",
                          question=q.name, cell=test.cell, case=test.label) from None
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -183,6 +202,8 @@ def check_test(homework: str, q: QuestionSpec, test: TestCell, student: set[str]
             continue
         for root in roots:
             _check_import(homework, q, test, root, support)
+    if not test.hidden:
+        _check_silent(homework, q, test, tree)
     if student is None:
         return
     known = student | bound_names(tree) | set(dir(builtins))
@@ -192,9 +213,29 @@ def check_test(homework: str, q: QuestionSpec, test: TestCell, student: set[str]
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in known:
             where = "the master" if not test.hidden else "the master or the grader (np, math, " \
                 "torch, checks)"
-            raise BuildError(homework, f"the test uses '{node.id}' (line {node.lineno}), which neither "
+            line = node.lineno + test.offset
+            raise BuildError(homework, f"the test uses '{node.id}' (line {line}), which neither "
                              f"the test nor {where} defines", question=q.name, cell=test.cell,
                              case=test.label, fix="fix the spelling, or define or import it")
+
+
+def _check_silent(homework: str, q: QuestionSpec, test: TestCell, tree: ast.Module) -> None:
+    """A public test's lines must print nothing: grader.check compares what each line prints
+    with what the test expects (nothing), so `x == 1` or `print(x)` fails in the student's
+    kernel while the grader, which only executes the test, would pass it."""
+    for node in tree.body:
+        value = node.value if isinstance(node, ast.Expr) else None
+        prints = isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
+            value.func.id == "print"
+        quiet = isinstance(value, (ast.Call, ast.Await)) or isinstance(value, ast.Constant) and \
+            value.value in (None, Ellipsis)  # a call may return None; the rest is shown
+        shown = value is not None and not quiet
+        if prints or shown:
+            line = node.lineno + test.offset
+            raise BuildError(homework, f"line {line} of a public test prints a value, so it "
+                             "fails in the student's grader.check", question=q.name,
+                             cell=test.cell, case=test.label,
+                             fix="write `assert ...` (or assign the value)")
 
 
 def _check_import(homework: str, q: QuestionSpec, test: TestCell, module: str,

@@ -30,6 +30,7 @@ class TestCell:
     points: float | None  # ``points:`` of its TEST CONFIG, None when not given
     code: str  # the test's Python, without its config block
     number: int = 0  # position among its question's test cases, from 1 (as otter orders them)
+    offset: int = 0  # lines of the cell before ``code`` (its config): cell line = code line + offset
 
     @property
     def label(self) -> str:
@@ -90,7 +91,7 @@ def parse_test_cell(homework: str, question: str, number: int, source: str) -> T
     hidden = lines[0].lstrip().startswith("#") and bool(
         re.search(r"\bhidden\b", lines[0], re.IGNORECASE))
     config: dict = {}
-    body = lines[1:] if hidden else lines
+    start = 1 if hidden else 0
     if _BEGIN_CONFIG.match(lines[0]):
         end = next((i for i, line in enumerate(lines) if i and _END_CONFIG.match(line)), None)
         if end is None:
@@ -102,7 +103,7 @@ def parse_test_cell(homework: str, question: str, number: int, source: str) -> T
             raise BuildError(homework, f"unknown TEST CONFIG key '{unknown[0]}'", question=question,
                              cell=number, fix="use hidden, points, success_message or "
                              "failure_message")
-        body = lines[end + 1:]
+        start = end + 1
     hidden = config.get("hidden", hidden)
     points = config.get("points")
     if not isinstance(hidden, bool):
@@ -112,7 +113,8 @@ def parse_test_cell(homework: str, question: str, number: int, source: str) -> T
                                or points < 0):
         raise BuildError(homework, f"'points: {points}' must be a number of points, 0 or more",
                          question=question, cell=number)
-    return TestCell(number, hidden, None if points is None else float(points), "\n".join(body))
+    return TestCell(number, hidden, None if points is None else float(points),
+                    "\n".join(lines[start:]), offset=start)
 
 
 def read_master(homework: str, path: Path) -> nbformat.NotebookNode:
