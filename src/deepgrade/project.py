@@ -40,6 +40,7 @@ class Key:
     default: Any
     doc: str
     check: Callable[[Any], str | None] | None = None  # returns what is wrong, or None
+    example: str | None = None  # TOML text `deepgrade new` shows, commented, when default is None
 
     def problem(self, value: Any) -> str | None:
         kinds = self.kind if isinstance(self.kind, tuple) else (self.kind,)
@@ -80,8 +81,9 @@ def _strings(value: list) -> str | None:
 MIN_MEMORY_MB = 1024
 
 # Every key homework.toml may hold, by table ("" is the top level). A new block of settings is
-# one more entry here (its keys with types, defaults and docs); `Homework.settings` then checks
-# and defaults it, `deepgrade new` writes it, commented, and docs/authoring.md lists it.
+# one more entry here, e.g. "lateness": (Key("due", datetime, None, "...", example=...), ...):
+# `Homework.settings["lateness"]` then holds its checked values with defaults filled in, and
+# `deepgrade new` writes it, commented; list its keys in docs/authoring.md (a test checks).
 SCHEMA: dict[str, tuple[Key, ...]] = {
     "": (
         Key("title", str, "", "the homework's title, shown at the top of written-answers.md"),

@@ -122,8 +122,12 @@ def settings_text(homework: str) -> str:
         if table:
             lines += ["", f"[{table}]"]
         for key in keys:
+            lines.append(f"# {key.doc}")
+            if key.default is None:  # no default: show an example, commented out
+                lines.append(f"# {key.name} = {key.example or '...'}")
+                continue
             value = _toml(key.default if key.name != "title" else f"{homework}: a first homework")
-            lines += [f"# {key.doc}", f"{key.name} = {value}"]
+            lines.append(f"{key.name} = {value}")
     for dotted, doc in PER_QUESTION.items():
         lines += ["", f"# [{dotted}]: {doc}", f"# [{dotted}]", "# relu = 10"]
     return "\n".join(lines) + "\n"

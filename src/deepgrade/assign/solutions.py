@@ -86,7 +86,8 @@ def execute(homework: str, nb: nbformat.NotebookNode, public_tests: Path, timeou
                            if o.get("output_type") == "error"), None)
             first = (f"{failed[1].get('ename')}: {failed[1].get('evalue')}" if failed else
                      str(exc).strip().splitlines()[-1] if str(exc).strip() else "error")
-            raise BuildError(homework, f"the solution notebook fails: {' '.join(first.split())[:200]}",
+            first = " ".join(first.split())[:200]
+            raise BuildError(homework, f"the solution notebook fails: {first}",
                              cell=spec.cell_of(failed[0].source) if failed else None,
                              fix="run the master notebook top to bottom and fix that cell") from None
 
@@ -114,8 +115,8 @@ def check_public_tests(homework: str, nb: nbformat.NotebookNode, spec: MasterSpe
                 case = question.public_tests[int(m.group(2)) - 1]
                 why = " ".join(m.group(3).replace("❌ Test case failed", "").split())[:200]
                 break
-        raise BuildError(homework, f"the reference solution fails this public test in grader.check: "
-                         f"{why}", question=question.name, cell=case.cell if case else None,
+        raise BuildError(homework, "the reference solution fails this public test in "
+                         f"grader.check: {why}", question=question.name, cell=case.cell if case else None,
                          case=case.label if case else None,
                          fix="fix the test or the solution (a test line that prints a value "
                          "fails there: write `assert ...`)")

@@ -29,7 +29,6 @@ class Question:
     name: str
     cases: list[Case]
     all_or_nothing: bool = False
-    points: float | None = None  # the question's declared total (``points:`` of its config)
     source: str = ""  # the OK-format test file, as the bundle carries it
 
     @property
@@ -147,9 +146,7 @@ def parse_test_file(text: str, path: str) -> Question:
     points = resolve_points(spec.get("points"), [c.get("points") for c in raw])
     cases = [Case(c.get("name", f"{spec['name']} - {i + 1}"), textwrap.dedent(c["code"]),
                   bool(c.get("hidden", True)), p) for i, (c, p) in enumerate(zip(raw, points))]
-    total = spec.get("points")
-    return Question(spec["name"], cases, bool(spec.get("all_or_nothing", False)),
-                    float(total) if isinstance(total, (int, float)) else None, text)
+    return Question(spec["name"], cases, bool(spec.get("all_or_nothing", False)), text)
 
 
 def resolve_points(total: float | list | None, given: list[float | None]) -> list[float]:
