@@ -59,9 +59,9 @@ def failures(bundle: Bundle, name: str, student: dict) -> dict[str, str]:
 
 
 def course_questions(hw: str) -> list[str] | None:
-    """The question names COURSE.md lists for ``hw`` (None when COURSE.md is not at hand)."""
-    for path in (ROOT / "COURSE.md", ROOT.parent / "shared" / "COURSE.md"):
-        if path.is_file():
-            section = path.read_text().split(f"\n## {hw}")[1].split("\n## ")[0]
-            return re.findall(r"^- `(\w+)` —", section, flags=re.MULTILINE)
-    return None
+    """The question names the course contract (docs/course.md) lists for ``hw``, in order."""
+    path = ROOT / "docs" / "course.md"
+    if not path.is_file():
+        return None
+    section = path.read_text().split(f"\n## {hw}:")[1].split("\n## ")[0]
+    return re.findall(r"^\| `(\w+)` \|", section, flags=re.MULTILINE)

@@ -55,7 +55,7 @@ def test_student_notebook_has_no_solutions_or_hidden_tests(root):
 
 
 def _master(tmp_path: Path, cells: list, name: str = "hwx") -> Path:
-    """A throwaway project with one master notebook made of (kind, source) cells."""
+    """A throwaway course folder (only assignments/<name>/) with one master made of cells."""
     make = {"raw": nbformat.v4.new_raw_cell, "md": nbformat.v4.new_markdown_cell,
             "code": nbformat.v4.new_code_cell}
     nb = nbformat.v4.new_notebook(cells=[make[k](s) for k, s in cells])
@@ -64,7 +64,6 @@ def _master(tmp_path: Path, cells: list, name: str = "hwx") -> Path:
     folder = tmp_path / "assignments" / name
     folder.mkdir(parents=True)
     nbformat.write(nb, folder / f"{name}.ipynb")
-    (tmp_path / "requirements.lock").write_text("numpy==2.4.6\n")
     return tmp_path
 
 

@@ -55,3 +55,8 @@ def test_outside_a_course_repository(tmp_path):
 def test_usage_errors_are_short(args):
     result = run_cli(*args)
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_new_refuses_a_name_that_cannot_name_a_homework(tmp_path):
+    assert_one_line_error(run_cli("new", "hw-5", cwd=tmp_path), "'hw-5' cannot name a homework")
+    assert not (tmp_path / "assignments").exists()

@@ -46,6 +46,11 @@ def test_reference_full_marks_template_zero(hw):
     lost = {q.name: [c.message for c in q.cases if not c.passed]
             for q in reference.questions if q.score < q.max_score}
     assert not lost and reference.score == reference.max_score > 0
+    # the student reads what the score covers and what the staff grade by hand
+    output = to_gradescope(reference)["output"]
+    written = sum(b.written.values())
+    assert written > 0 and f"{reference.max_score:g} autograded (this score) and {written:g} for " \
+        "written questions" in output
     template = grade_submission(b, ROOT / "student" / hw / f"{hw}.ipynb")
     assert [q.score for q in template.questions] == [0] * len(b.questions)
     check_gradescope_schema(to_gradescope(template), [q.name for q in b.questions])

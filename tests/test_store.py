@@ -106,9 +106,9 @@ def _grade_or_die(bundle, path: Path) -> Report:
 
 
 def test_a_grader_that_dies_costs_only_its_own_submission(monkeypatch, tmp_path):
-    from deepgrade.grade import bundle_for
+    from deepgrade.grade.bundle import Bundle
 
-    bundle = bundle_for(Homework("hw1", ROOT))
+    bundle = Bundle.for_homework(Homework("hw1", ROOT))
     monkeypatch.setattr(batch, "grade_submission", _grade_or_die)  # the forked graders see it
     names = ["a", "die", "b", "c", "d"]
     paths = [tmp_path / f"{n}.ipynb" for n in names]

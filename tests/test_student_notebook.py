@@ -28,5 +28,11 @@ def test_student_notebook_runs_and_checks_offline(hw, tmp_path):
     for cell in checks:
         text = "".join(str(o.get("data", {}).get("text/plain", o.get("text", "")))
                        for o in cell.outputs)
-        # Unanswered questions fail their public tests, and otter says so in the cell.
+        # Unanswered questions fail their public tests, and otter says so in the cell...
         assert "results" in text.lower() or "failed" in text.lower(), cell.source
+        # ...briefly: per failing case the line that failed and its message (deepgrade_feedback),
+        # not doctest's trace of every later line.
+        cases = text.count("Test case failed")
+        assert "Trying:" not in text and "Traceback" not in text, text
+        # (a header, then per case: its name, "failed", the line, its message, a blank line)
+        assert len(text.strip().splitlines()) <= 1 + 5 * max(cases, 1), text

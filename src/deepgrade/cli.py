@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from deepgrade.errors import UserError
-from deepgrade.project import find_root, list_homeworks, resolve_homeworks
+from deepgrade.project import find_root, resolve_homeworks
 
 
 def _venv_on_path() -> None:
@@ -36,6 +36,23 @@ def build(homeworks: tuple[str, ...], out: Path | None, no_execute: bool) -> Non
 
     for hw in resolve_homeworks(find_root(), homeworks):
         build_homework(hw, out, execute=not no_execute)
+
+
+@cli.command()
+@click.argument("homework")
+def new(homework: str) -> None:
+    """Write assignments/HOMEWORK/: a working master, homework.toml, a mutant, an alternate."""
+    from deepgrade.assign.new import new_homework
+    from deepgrade.project import Homework
+
+    try:
+        root = find_root()
+    except UserError:  # a new course: the current folder becomes its root
+        root = Path.cwd()
+    for path in new_homework(Homework(homework, root)):
+        click.echo(f"wrote {path}")
+    click.echo(f"next: deepgrade build {homework} && deepgrade validate {homework} "
+               "(docs/authoring.md tells how to write the rest)")
 
 
 @cli.command()
@@ -133,9 +150,10 @@ def calibrate(homeworks: tuple[str, ...], seeds: int | None) -> None:
     from deepgrade.calibrate import main
 
     root = find_root()
-    names = homeworks or tuple(h for h in list_homeworks(root)
-                               if (root / "assignments" / h / "calibration.py").is_file())
-    main(resolve_homeworks(root, names), list(range(seeds)) if seeds else None)
+    hws = resolve_homeworks(root, homeworks)
+    if not homeworks:
+        hws = [hw for hw in hws if hw.calibration.is_file()]
+    main(hws, list(range(seeds)) if seeds else None)
 
 
 def main() -> None:

@@ -14,15 +14,19 @@ class UserError(Exception):
 
 
 class BuildError(UserError):
-    """A master notebook cannot be built; the message names homework, question and cell."""
+    """A master notebook cannot be built; the message names homework, question, the master's
+    cell (numbered from 1) and test case, then how to fix it."""
 
-    def __init__(self, hw: str, message: str, *, question: str | None = None,
-                 cell: int | None = None, fix: str | None = None) -> None:
-        where = [hw]
+    def __init__(self, homework: str, message: str, *, question: str | None = None,
+                 cell: int | None = None, case: str | None = None,
+                 fix: str | None = None) -> None:
+        where = [homework]
         if question:
             where.append(f"question '{question}'")
         if cell is not None:
-            where.append(f"cell {cell}")
+            where.append(f"cell {cell}" + (f" ({case})" if case else ""))
+        elif case:
+            where.append(case)
         text = f"{', '.join(where)}: {message}"
         if fix:
             text += f"; {fix}"

@@ -1,6 +1,9 @@
 """``deepgrade build``: a master notebook -> student/, autograder/ and solutions/.
 
-The build is a list of small stages, run in order for each homework (see STAGES).
+The build is a list of small stages, run in order for each homework (see STAGES). Every mistake
+it can find is refused with one line naming the homework, the question, the master's cell and
+the test case, and a fix; a build that fails leaves no bundle behind, so that nothing grades
+with tests that were never checked.
 """
 
 from __future__ import annotations
@@ -14,30 +17,34 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from deepgrade.assign import autograder, solutions
-from deepgrade.assign.otter_assign import AssignOutput, run_otter_assign
 from deepgrade.assign.deterministic import normalize_notebook, write_notebook
+from deepgrade.assign.lint import check_master_code
 from deepgrade.assign.master import MasterSpec, check_master, read_master
-from deepgrade.grade.bundle import write_support_files
+from deepgrade.assign.otter_assign import AssignOutput, run_otter_assign
+from deepgrade.grade.bundle import Bundle, write_support_files
 from deepgrade.project import Homework
 
 
 @dataclass
 class BuildState:
-    hw: Homework
-    out_root: Path  # where student/, autograder/, solutions/ go (the repo root by default)
+    hw: Homework  # its out_root is where student/, autograder/, solutions/ go
     scratch: Path
     execute: bool = True
     nb: object = None
     spec: MasterSpec | None = None
     support: dict[str, bytes] = field(default_factory=dict)  # assignments/<hw>/files/, read once
     assigned: AssignOutput | None = None
+    bundle: Bundle | None = None
     written: list[Path] = field(default_factory=list)
 
 
 def check(state: BuildState) -> None:
-    state.nb = read_master(state.hw.name, state.hw.master)
-    state.spec = check_master(state.hw.name, state.nb)
-    state.support = autograder.support_files(state.hw)
+    hw = state.hw
+    state.nb = read_master(hw.name, hw.master)
+    state.spec = check_master(hw.name, state.nb)
+    settings = hw.settings  # homework.toml against its schema: one-line errors naming the key
+    state.support = autograder.support_files(hw)
+    check_master_code(hw.name, state.spec, state.support, list(settings["budgets.questions"]))
 
 
 def assign(state: BuildState) -> None:
@@ -47,47 +54,61 @@ def assign(state: BuildState) -> None:
 def write_student(state: BuildState) -> None:
     import nbformat
 
-    out = state.hw.out("student", state.out_root)
+    out = state.hw.out("student")
     _reset(out)
-    nb = nbformat.read(state.assigned.student_notebook, as_version=4)
-    write_notebook(normalize_notebook(nb, state.hw.name), out / f"{state.hw.name}.ipynb")
+    nb = solutions.add_feedback(nbformat.read(state.assigned.student_notebook, as_version=4))
+    write_notebook(normalize_notebook(nb, state.hw.name), state.hw.student_notebook)
     shutil.copytree(state.assigned.student_tests, out / "tests")
-    write_support_files(state.support, out)
+    write_support_files({**state.support, **solutions.student_files()}, out)
     state.written.append(out)
 
 
 def write_autograder(state: BuildState) -> None:
-    out = state.hw.out("autograder", state.out_root)
+    out = state.hw.out("autograder")
     _reset(out)
     names = [q.name for q in state.spec.autograded]
-    autograder.write_bundle(state.hw, names, state.assigned.autograder_tests, state.support, out)
+    written = {q.name: float(q.points or 0) for q in state.spec.manual}
+    state.bundle = autograder.make_bundle(state.hw, names, state.assigned.autograder_tests,
+                                          state.support, written)
+    autograder.write_bundle(state.hw, state.bundle)
     state.written.append(out)
 
 
 def write_solutions(state: BuildState) -> None:
-    out = state.hw.out("solutions", state.out_root)
+    hw = state.hw
+    out = hw.out("solutions")
     _reset(out)
-    nb = solutions.solution_notebook(state.assigned.autograder_notebook)
+    nb = solutions.add_feedback(solutions.solution_notebook(state.assigned.autograder_notebook))
     if state.execute:
-        timeout = int(state.hw.budgets.cell_seconds)
-        solutions.execute(state.hw.name, nb, state.assigned.student_tests, timeout,
-                          state.support)
-        solutions.check_public_tests(state.hw.name, nb)
-    nb = normalize_notebook(nb, state.hw.name)
-    write_notebook(nb, out / f"{state.hw.name}-solutions.ipynb")
-    (out / f"{state.hw.name}-solutions.html").write_text(solutions.render_html(nb))
-    (out / "written-answers.md").write_text(solutions.written_answers(state.hw.name, state.spec))
+        timeout = int(hw.budgets.cell_seconds)
+        solutions.execute(hw.name, nb, state.assigned.student_tests, timeout,
+                          {**state.support, **solutions.student_files()}, state.spec)
+        solutions.check_public_tests(hw.name, nb, state.spec)
+    nb = normalize_notebook(nb, hw.name)
+    write_notebook(nb, hw.reference)
+    (out / f"{hw.name}-solutions.html").write_text(solutions.render_html(nb))
+    title = hw.settings[""]["title"]
+    (out / "written-answers.md").write_text(solutions.written_answers(hw.name, state.spec, title))
     state.written.append(out)
 
 
+def grade_reference(state: BuildState) -> None:
+    """Grade the executed solutions with the trusted grader, as a submission: every point must
+    be earned, or the build names the test that the reference fails, with its own message."""
+    if state.execute:
+        solutions.check_reference_grade(state.hw, state.bundle, state.spec)
+
+
 # Order matters: `check` gives the cell-numbered errors before otter sees the master; `assign`
-# produces what the writers copy; the solutions come last because executing them is slowest.
+# produces what the writers copy; the solutions come after the bundle because executing them is
+# slowest, and grading the reference needs both.
 STAGES: list[tuple[str, Callable[[BuildState], None]]] = [
     ("check the master", check),
     ("run otter-assign", assign),
     ("write student/", write_student),
     ("write autograder/", write_autograder),
     ("execute and write solutions/", write_solutions),
+    ("grade the reference", grade_reference),
 ]
 
 
@@ -101,10 +122,16 @@ def build_homework(hw: Homework, out_root: Path | None = None, *, execute: bool 
                    log: Callable[[str], None] | None = None) -> list[Path]:
     """Run every stage for ``hw``; returns the folders written."""
     log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    hw = hw.with_out_root(out_root)
     with tempfile.TemporaryDirectory(prefix=f"deepgrade-build-{hw.name}-") as tmp:
-        state = BuildState(hw, out_root or hw.root, Path(tmp), execute=execute)
-        for label, stage in STAGES:
-            start = time.monotonic()
-            stage(state)
-            log(f"{hw.name}: {label} ({time.monotonic() - start:.1f} s)")
+        state = BuildState(hw, Path(tmp), execute=execute)
+        try:
+            for label, stage in STAGES:
+                start = time.monotonic()
+                stage(state)
+                log(f"{hw.name}: {label} ({time.monotonic() - start:.1f} s)")
+        except BaseException:
+            # A bundle whose build failed must not look current to `grade` and `validate`.
+            hw.bundle.unlink(missing_ok=True)
+            raise
     return state.written

@@ -1,16 +1,18 @@
-"""The Gradescope autograder bundle: deepgrade's runner, the tests and the pinned environment."""
+"""The Gradescope autograder bundle: the grader's Bundle, deepgrade's runner and the pinned
+environment around it."""
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 from pathlib import Path
 
 import deepgrade
 from deepgrade.assign.deterministic import write_zip
+from deepgrade.grade.bundle import Bundle, parse_test_file
 from deepgrade.project import Homework
 
 EXECUTABLES = frozenset({"run_autograder", "setup.sh"})
+TEMPLATES = resources.files("deepgrade.assign") / "templates"
 
 
 def package_sources() -> dict[str, bytes]:
@@ -23,33 +25,26 @@ def package_sources() -> dict[str, bytes]:
     return files
 
 
-def bundle_files(hw: Homework, questions: list[str], tests_dir: Path,
-                 support: dict[str, bytes]) -> dict[str, bytes]:
+def make_bundle(hw: Homework, questions: list[str], tests_dir: Path,
+                support: dict[str, bytes], written: dict[str, float] | None = None) -> Bundle:
+    """The grader's view of the homework, from otter's test files and homework.toml;
+    ``written`` gives the points of the staff-graded questions (for the results' wording)."""
+    settings = hw.settings
+    tests = [parse_test_file((tests_dir / f"{name}.py").read_text(), f"tests/{name}.py")
+             for name in questions]
+    return Bundle(hw.name, tests, hw.budgets, settings[""]["hidden_visibility"], support,
+                  hw.source_digest(), dict(written or {}))
+
+
+def bundle_files(hw: Homework, bundle: Bundle) -> dict[str, bytes]:
     """Everything that goes into ``<hw>-autograder.zip``, keyed by its path in the zip."""
-    templates = resources.files("deepgrade.assign") / "templates"
-    budgets = hw.budgets
-    config = {
-        "homework": hw.name,
-        "questions": questions,
-        "budgets": {
-            "notebook_seconds": budgets.notebook_seconds,
-            "cell_seconds": budgets.cell_seconds,
-            "test_seconds": budgets.test_seconds,
-            "memory_mb": budgets.memory_mb,
-            "question_test_seconds": budgets.question_test_seconds,
-        },
-        "hidden_visibility": hw.settings.get("hidden_visibility", "visible"),
-    }
+    apt = " ".join(hw.settings[""]["apt_packages"])
     files = {
-        "run_autograder": (templates / "run_autograder").read_bytes(),
-        "setup.sh": (templates / "setup.sh").read_text().replace(
-            "@APT_PACKAGES@", " ".join(hw.settings.get("apt_packages", []))).encode(),
-        "requirements.txt": requirements_text(hw.root).encode(),
-        "deepgrade.json": (json.dumps(config, indent=2, sort_keys=True) + "\n").encode(),
+        "run_autograder": (TEMPLATES / "run_autograder").read_bytes(),
+        "setup.sh": (TEMPLATES / "setup.sh").read_text().replace("@APT_PACKAGES@", apt).encode(),
+        "requirements.txt": requirements_text().encode(),
+        **bundle.to_files(),
     }
-    for name in questions:
-        files[f"tests/{name}.py"] = (tests_dir / f"{name}.py").read_bytes()
-    files.update({f"files/{name}": data for name, data in support.items()})
     files.update(package_sources())
     return files
 
@@ -57,20 +52,20 @@ def bundle_files(hw: Homework, questions: list[str], tests_dir: Path,
 def support_files(hw: Homework) -> dict[str, bytes]:
     """``assignments/<hw>/files/``: shipped beside the student notebook and copied into the
     grading kernel's working folder (symlinks are followed, so one source file can serve)."""
-    support = hw.folder / "files"
+    support = hw.support_folder
     if not support.is_dir():
         return {}
     return {path.relative_to(support).as_posix(): path.read_bytes()
             for path in sorted(support.rglob("*")) if path.is_file()}
 
 
-def requirements_text(root: Path) -> str:
-    lock = (root / "requirements.lock").read_text()
+def requirements_text() -> str:
+    """The pinned environment, from the installed deepgrade (package data), so that a course
+    folder of its own needs nothing from deepgrade's repository."""
+    lock = (TEMPLATES / "requirements.lock").read_text()
     return "# Pinned by deepgrade (requirements.lock); torch 2.13.0 CPU is installed first.\n" + lock
 
 
-def write_bundle(hw: Homework, questions: list[str], tests_dir: Path, support: dict[str, bytes],
-                 out: Path) -> Path:
-    path = out / f"{hw.name}-autograder.zip"
-    write_zip(path, bundle_files(hw, questions, tests_dir, support), EXECUTABLES)
-    return path
+def write_bundle(hw: Homework, bundle: Bundle) -> Path:
+    write_zip(hw.bundle, bundle_files(hw, bundle), EXECUTABLES)
+    return hw.bundle

@@ -10,10 +10,10 @@ import nbformat
 ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 
 
-def normalize_notebook(nb: nbformat.NotebookNode, hw: str) -> nbformat.NotebookNode:
+def normalize_notebook(nb: nbformat.NotebookNode, homework: str) -> nbformat.NotebookNode:
     """Give cells ids derived from their position and drop execution timing metadata."""
     for i, cell in enumerate(nb.cells):
-        cell["id"] = f"{hw}-{i:03d}"
+        cell["id"] = f"{homework}-{i:03d}"
         cell.metadata.pop("execution", None)
     nb.nbformat, nb.nbformat_minor = 4, 5
     return nb

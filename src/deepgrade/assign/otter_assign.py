@@ -28,7 +28,7 @@ class AssignOutput:
     autograder_tests: Path
 
 
-def run_otter_assign(hw: str, nb: nbformat.NotebookNode, scratch: Path) -> AssignOutput:
+def run_otter_assign(homework: str, nb: nbformat.NotebookNode, scratch: Path) -> AssignOutput:
     """Write a copy of the master with FORCED_CONFIG and run otter-assign on it in ``scratch``."""
     from otter.assign import main as otter_assign
 
@@ -41,7 +41,7 @@ def run_otter_assign(hw: str, nb: nbformat.NotebookNode, scratch: Path) -> Assig
             break
     src = scratch / "master"
     src.mkdir(parents=True)
-    master = src / f"{hw}.ipynb"
+    master = src / f"{homework}.ipynb"
     nbformat.write(nb, master)
     dist = scratch / "dist"
     sink = io.StringIO()
@@ -51,7 +51,7 @@ def run_otter_assign(hw: str, nb: nbformat.NotebookNode, scratch: Path) -> Assig
             otter_assign(str(master), str(dist), no_pdfs=True, no_run_tests=True)
     except Exception as exc:  # otter raises bare exceptions for format problems
         text = one_line(exc) or type(exc).__name__
-        raise BuildError(hw, f"otter-assign failed: {text}",
+        raise BuildError(homework, f"otter-assign failed: {text}",
                          fix="check the question and test markers around the cell it names") from None
-    return AssignOutput(dist / "student" / f"{hw}.ipynb", dist / "student" / "tests",
-                        dist / "autograder" / f"{hw}.ipynb", dist / "autograder" / "tests")
+    return AssignOutput(dist / "student" / f"{homework}.ipynb", dist / "student" / "tests",
+                        dist / "autograder" / f"{homework}.ipynb", dist / "autograder" / "tests")

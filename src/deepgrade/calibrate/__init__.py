@@ -28,19 +28,18 @@ from types import ModuleType
 from typing import Any
 
 from deepgrade.errors import UserError
-from deepgrade.grade import bundle_for
+from deepgrade.grade.bundle import Bundle
 from deepgrade.grade.notebook import read_submission
 from deepgrade.grade.proxy import StudentNamespace
 from deepgrade.grade.runner import trusted_globals
 from deepgrade.grade.session import Session
 from deepgrade.project import Homework
-from deepgrade.validate import reference_notebook
 
 REQUIRED = ("QUESTION", "SEEDS", "METRIC", "MARGIN", "trial")
 
 
 def load_spec(hw: Homework) -> ModuleType:
-    path = hw.folder / "calibration.py"
+    path = hw.calibration
     if not path.is_file():
         raise UserError(f"{hw.name} has nothing to calibrate: no {path}")
     spec = importlib.util.spec_from_file_location(f"deepgrade_calibration_{hw.name}", path)
@@ -76,8 +75,8 @@ def summarize(trials: list[dict[str, Any]], metric: str, margin: float,
 def run(hw: Homework, seeds: list[int] | None = None) -> dict[str, Any]:
     spec = load_spec(hw)
     seeds = list(spec.SEEDS if seeds is None else seeds)
-    bundle = bundle_for(hw)
-    submission = read_submission(reference_notebook(hw))
+    bundle = Bundle.for_homework(hw)
+    submission = read_submission(hw.reference)
     trials: list[dict[str, Any]] = []
     budget = bundle.budgets.cell_seconds
     with Session(bundle.budgets, support_files=bundle.support_files) as session:

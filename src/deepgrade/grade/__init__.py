@@ -34,18 +34,6 @@ from deepgrade.store import (GRADED, GRADER_FAULT, KERNEL_FAILED, NO_NOTEBOOK, N
 TABLE_LIMIT = 40  # above this many submissions, print the summary instead of every row
 
 
-def bundle_path(hw: Homework) -> Path:
-    path = hw.out("autograder") / f"{hw.name}-autograder.zip"
-    if not path.is_file():
-        raise UserError(f"{hw.name} has no autograder bundle at {path}; run `deepgrade build "
-                        f"{hw.name}` (or `make release`) first")
-    return path
-
-
-def bundle_for(hw: Homework) -> Bundle:
-    return Bundle.load(bundle_path(hw))
-
-
 def written_questions(hw: Homework) -> list[tuple[str, float]]:
     """The written (``manual: true``) questions of the master and their points, as the store
     records them."""
@@ -165,9 +153,8 @@ class Recorder:
 def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
          late: dict[str, Any] | None = None, resume: bool = False) -> None:
     """Grade ``paths`` into ``out``'s grade store, then write the folder's views from it."""
-    path = bundle_path(hw)
-    bundle = Bundle.load(path)
-    bundle_hash = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    bundle = Bundle.for_homework(hw)
+    bundle_hash = hashlib.sha256(hw.bundle.read_bytes()).hexdigest()[:16]
     late_policy(hw, late)  # a mistake in the policy is said before anything is graded
     scratch = Path(tempfile.mkdtemp(prefix="deepgrade-grade-"))
     store: GradeStore | None = None

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from deepgrade.errors import UserError
-from deepgrade.project import Budgets
+from deepgrade.project import Budgets, Homework
 
-CONFIG_NAME = "deepgrade.json"
+CONFIG_NAME = "deepgrade.json"  # the bundle's settings; written and read only here
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Question:
     name: str
     cases: list[Case]
     all_or_nothing: bool = False
+    source: str = ""  # the OK-format test file, as the bundle carries it
 
     @property
     def max_score(self) -> float:
@@ -37,13 +38,30 @@ class Question:
 
 @dataclass(frozen=True)
 class Bundle:
-    """Everything the grader needs for one homework, independent of where it was unpacked."""
+    """Everything the grader needs for one homework, independent of where it was unpacked.
+
+    The bundle's own files (``deepgrade.json``, ``tests/<question>.py``, ``files/...``) are
+    written by ``to_files`` and read by ``from_files``; the build adds the Gradescope scripts and
+    deepgrade's source around them.
+    """
 
     homework: str
     questions: list[Question]
     budgets: Budgets
     hidden_visibility: str = "visible"
     support_files: dict[str, bytes] = field(default_factory=dict)
+    source_digest: str = ""  # Homework.source_digest() of the sources it was built from
+    written: dict[str, float] = field(default_factory=dict)  # staff-graded questions: points
+
+    def to_files(self) -> dict[str, bytes]:
+        """The bundle's own files, keyed by their path inside the bundle."""
+        config = {"homework": self.homework, "questions": [q.name for q in self.questions],
+                  "budgets": self.budgets.to_dict(), "hidden_visibility": self.hidden_visibility,
+                  "source_digest": self.source_digest, "written": self.written}
+        files = {CONFIG_NAME: (json.dumps(config, indent=2, sort_keys=True) + "\n").encode()}
+        files.update({f"tests/{q.name}.py": q.source.encode() for q in self.questions})
+        files.update({f"files/{name}": data for name, data in self.support_files.items()})
+        return files
 
     @classmethod
     def from_files(cls, files: dict[str, bytes], origin: str) -> Bundle:
@@ -58,14 +76,12 @@ class Bundle:
             if path not in files:
                 raise UserError(f"{origin}: the bundle has no {path}; rebuild it")
             questions.append(parse_test_file(files[path].decode(), path))
-        budgets = Budgets(**{k: v for k, v in config.get("budgets", {}).items()
-                             if k != "question_test_seconds"},
-                          question_test_seconds=config.get("budgets", {}).get(
-                              "question_test_seconds", {}))
         support = {p.removeprefix("files/"): data for p, data in files.items()
                    if p.startswith("files/") and not p.endswith("/")}
-        return cls(config["homework"], questions, budgets,
-                   config.get("hidden_visibility", "visible"), support)
+        return cls(config["homework"], questions, Budgets.from_dict(config["budgets"]),
+                   config.get("hidden_visibility", "visible"), support,
+                   config.get("source_digest", ""),
+                   {str(k): float(v) for k, v in config.get("written", {}).items()})
 
     @classmethod
     def load(cls, path: Path) -> Bundle:
@@ -85,6 +101,40 @@ class Bundle:
             raise UserError(f"{path} is neither an autograder zip nor a folder")
         return cls.from_files(files, str(path))
 
+    @classmethod
+    def for_homework(cls, hw: Homework) -> Bundle:
+        """The built bundle of ``hw``; a UserError when it is missing or older than its sources
+        (grading with tests the instructor has since changed would mislead everyone)."""
+        if not hw.bundle.is_file():
+            raise UserError(f"{hw.name} has no autograder bundle at {hw.bundle}; run "
+                            f"`deepgrade build {hw.name}` first")
+        bundle = cls.load(hw.bundle)
+        if bundle.source_digest != hw.source_digest():
+            raise UserError(f"{hw.name}: the autograder bundle is older than "
+                            f"{hw.folder.relative_to(hw.root)}/ (the master, homework.toml or "
+                            f"files/ changed since the last build); run `deepgrade build {hw.name}`")
+        return bundle
+
+
+def fault_of_test(exc: BaseException) -> str | None:
+    """A staff-facing message when a test case failed by its own fault (it imports something
+    the grader lacks, or uses a name nobody defined), None when the failure may be the
+    student's. The build refuses such tests; this catches what slips through (a bundle built
+    elsewhere), so that the student is never blamed for the test's mistake."""
+    if isinstance(exc, ImportError) or isinstance(exc, SyntaxError) and \
+            str(getattr(exc, "filename", "")).startswith("<test "):
+        return (f"autograder fault, not your answer's: the test itself failed "
+                f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]}); course staff must "
+                "fix it and regrade")
+    if isinstance(exc, NameError):
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is not None and tb.tb_frame.f_code.co_filename.startswith("<test "):
+            return (f"autograder fault, not your answer's: the test uses an undefined name "
+                    f"({exc}); course staff must fix it and regrade")
+    return None
+
 
 def parse_test_file(text: str, path: str) -> Question:
     """Parse an OK-format test file (``test = {...}``) without executing it."""
@@ -103,7 +153,7 @@ def parse_test_file(text: str, path: str) -> Question:
     points = resolve_points(spec.get("points"), [c.get("points") for c in raw])
     cases = [Case(c.get("name", f"{spec['name']} - {i + 1}"), textwrap.dedent(c["code"]),
                   bool(c.get("hidden", True)), p) for i, (c, p) in enumerate(zip(raw, points))]
-    return Question(spec["name"], cases, bool(spec.get("all_or_nothing", False)))
+    return Question(spec["name"], cases, bool(spec.get("all_or_nothing", False)), text)
 
 
 def resolve_points(total: float | list | None, given: list[float | None]) -> list[float]:

@@ -11,8 +11,10 @@ import nbformat
 
 # Otter's student-side lines: they import otter and run public tests in the student's kernel,
 # which the grader does not need (it runs every test itself, outside that kernel).
+# deepgrade_feedback (shipped beside the student notebook) only shortens grader.check's messages.
 _OTTER_LINE = re.compile(
-    r"^(\s*)(import otter\b.*|grader\s*=\s*otter\.Notebook\(.*|grader\.(check|check_all|export)\(.*)$"
+    r"^(\s*)(import otter\b.*|grader\s*=\s*otter\.Notebook\(.*|grader\.(check|check_all|export)\(.*"
+    r"|import deepgrade_feedback\b.*)$"
 )
 
 
@@ -21,10 +23,12 @@ class NotebookError(Exception):
 
 
 @dataclass(frozen=True)
-class Submission:
-    path: Path
+class ParsedNotebook:
+    """A submitted notebook as the grader runs it (``submissions.Submission`` is the file and
+    who sent it)."""
+
     cells: list[tuple[int, str]]  # (1-based cell number, source) of the code cells
-    warnings: list[str]
+    warnings: list[str]  # notes for the student (format converted, another homework...)
 
 
 def strip_otter(source: str) -> str:
@@ -34,8 +38,9 @@ def strip_otter(source: str) -> str:
     )
 
 
-def read_submission(path: Path) -> Submission:
-    """Parse ``path``; raise NotebookError with a one-line reason when it is not usable."""
+def read_submission(path: Path, homework: str | None = None) -> ParsedNotebook:
+    """Parse ``path``; raise NotebookError with a one-line reason when it is not usable.
+    ``homework``: the homework being graded, to warn when the notebook says it is another's."""
     if not path.exists():
         raise NotebookError(f"{path.name}: file not found")
     raw = path.read_bytes()
@@ -66,4 +71,10 @@ def read_submission(path: Path) -> Submission:
              if c.cell_type == "code" and c.source.strip()]
     if not nb.cells:
         raise NotebookError(f"{path.name} has no cells; submit the notebook you worked in")
-    return Submission(path, cells, warnings)
+    # otter-assign records the assignment in the student notebook's metadata.
+    named = nb.metadata.get("otter", {}).get("assignment_name") if isinstance(
+        nb.metadata.get("otter"), dict) else None
+    if homework and isinstance(named, str) and named and named != homework:
+        warnings.append(f"this notebook is the one handed out for {named}, not {homework}; it "
+                        f"was graded as {homework} (submit your {homework}.ipynb)")
+    return ParsedNotebook(cells, warnings)

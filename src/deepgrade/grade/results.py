@@ -8,6 +8,7 @@ from typing import Any
 
 from deepgrade.grade.messages import RESULT_LIMIT, one_line
 from deepgrade.grade.runner import Report
+from deepgrade.written.questions import grading_split
 
 
 def _round(x: float) -> float:
@@ -30,6 +31,9 @@ def question_output(q) -> str:
 
 def notebook_output(report: Report) -> str:
     lines = [f"{report.homework}: {_round(report.score)} / {_round(report.max_score)}"]
+    if report.written_points:
+        lines.append(grading_split(report.homework, _round(report.max_score),
+                                   _round(report.written_points)))
     lines += [f"Note: {one_line(n, RESULT_LIMIT)}" for n in report.notes]
     for cell in report.cells:
         if not cell.ok:

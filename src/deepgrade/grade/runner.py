@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from deepgrade.grade.bundle import Bundle, Case, Question
+from deepgrade.grade.bundle import Bundle, Case, Question, fault_of_test
 from deepgrade.grade.kernel import GraderFault, KernelFault
 from deepgrade.grade.kernel.client import exposure_notes
 from deepgrade.grade.messages import describe_exception, one_line
@@ -66,6 +66,7 @@ class Report:
     timings: dict[str, float] = field(default_factory=dict)  # start, cells, tests, stop (s)
     unreadable: bool = False  # the file could not be read as a notebook at all
     grader_fault: str = ""  # for staff: why this submission was not graded (not its fault)
+    written_points: float = 0.0  # the homework's staff-graded points, not part of this score
 
     @property
     def score(self) -> float:
@@ -111,6 +112,8 @@ def run_case(session: Session, question: Question, case: Case, ns: StudentNamesp
     except MemoryError:  # the grader itself ran short while using the answer
         return CaseResult(case, False, "the test ran out of memory using your answer")
     except Exception as exc:  # the test could not use the student's answer (wrong type, shape)
+        if fault := fault_of_test(exc):  # ...unless the test failed by its own fault
+            return CaseResult(case, False, fault)
         return CaseResult(case, False, f"the test could not use your answer "
                                        f"({describe_exception(exc)})")
     return CaseResult(case, True)
@@ -118,7 +121,8 @@ def run_case(session: Session, question: Question, case: Case, ns: StudentNamesp
 
 def failed_report(bundle: Bundle, submission: str, reason: str) -> Report:
     """Zero on every question, with one reason: for submissions that cannot be run at all."""
-    report = Report(bundle.homework, submission, notes=[reason])
+    report = Report(bundle.homework, submission, notes=[reason],
+                    written_points=sum(bundle.written.values()))
     for q in bundle.questions:
         report.questions.append(QuestionResult(q, [CaseResult(c, False, reason) for c in q.cases]))
     return report
@@ -140,13 +144,14 @@ def grade_submission(bundle: Bundle, path: Path) -> Report:
     """Grade the notebook at ``path`` against ``bundle``; never raises for a student's fault."""
     start = time.monotonic()
     try:
-        submission = read_submission(path)
+        submission = read_submission(path, bundle.homework)
     except NotebookError as exc:
         report = failed_report(bundle, path.name, str(exc))
         report.unreadable = True
         report.seconds = time.monotonic() - start
         return report
-    report = Report(bundle.homework, path.name, notes=list(submission.warnings))
+    report = Report(bundle.homework, path.name, notes=list(submission.warnings),
+                    written_points=sum(bundle.written.values()))
     clock = time.monotonic()
 
     def lap(name: str) -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 import nbformat
 
 from deepgrade.errors import UserError
-from deepgrade.grade import bundle_for
 from deepgrade.grade.batch import grade_many
+from deepgrade.grade.bundle import Bundle
 from deepgrade.grade.gradebook import format_columns
 from deepgrade.grade.results import to_gradescope
 from deepgrade.grade.runner import Report
@@ -40,32 +40,27 @@ def _lost_points(report: Report, question: str) -> bool:
     return q is not None and q.score < q.max_score
 
 
-def reference_notebook(hw: Homework) -> Path:
-    path = hw.out("solutions") / f"{hw.name}-solutions.ipynb"
-    if not path.is_file():
-        raise UserError(f"{hw.name}: no reference solution at {path}; run `deepgrade build "
-                        f"{hw.name}` first")
-    return path
-
-
 def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
-    bundle = bundle_for(hw)
+    bundle = Bundle.for_homework(hw)
+    if not hw.reference.is_file():
+        raise UserError(f"{hw.name}: no reference solution at {hw.reference}; run `deepgrade "
+                        f"build {hw.name}` (without --no-execute) first")
     questions = [q.name for q in bundle.questions]
-    mutants = read_variants(hw.folder / "mutants", "mutant")
-    alternates = read_variants(hw.folder / "alternates", "alternate")
+    mutants = read_variants(hw.mutants, "mutant")
+    alternates = read_variants(hw.alternates, "alternate")
     verdict = Verdict(hw.name)
     for v in [*mutants, *alternates]:
         unknown = [q for q in v.questions if q not in questions]
         if unknown:
             raise UserError(f"{v.path}: unknown question {unknown[0]!r}; expected one of "
                             f"{', '.join(questions)}")
-    reference = nbformat.read(reference_notebook(hw), as_version=4)
+    reference = nbformat.read(hw.reference, as_version=4)
     with tempfile.TemporaryDirectory(prefix=f"deepgrade-validate-{hw.name}-") as tmp:
         paths: list[Path] = []
         for label in ("reference", "reference-again"):
             paths.append(Path(tmp) / f"{label}.ipynb")
             nbformat.write(reference, paths[-1])
-        paths.append(hw.out("student") / f"{hw.name}.ipynb")
+        paths.append(hw.student_notebook)
         variants: list[Variant] = [*mutants, *alternates]
         for v in variants:
             paths.append(Path(tmp) / f"{v.kind}-{v.name}.ipynb")
@@ -93,6 +88,10 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
         caught = [v for v in qm if _lost_points(by_variant[v], question)]
         passed = [v for v in qa if by_variant[v].score >= by_variant[v].max_score]
         verdict.rows.append((question, f"{len(caught)}/{len(qm)}", f"{len(passed)}/{len(qa)}"))
+        if not qm:
+            verdict.problems.append(f"question '{question}' has no mutant: add "
+                                    f"{hw.mutants.relative_to(hw.root)}/<name>.py with "
+                                    f"'# question: {question}' (a realistic wrong answer)")
         for v in qm:
             if v not in caught:
                 verdict.problems.append(f"mutant {v.name} ({v.description}) is not caught by "
