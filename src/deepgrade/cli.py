@@ -46,12 +46,19 @@ def build(homeworks: tuple[str, ...], out: Path | None, no_execute: bool) -> Non
               help="Write <out>/<submission>/results.json here.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Grade this many submissions at a time.")
-def grade(homework: str, submissions: tuple[Path, ...], out: Path, jobs: int) -> None:
+@click.option("--cluster", metavar="ADDRESS", default=None,
+              help="Grade on the Dask scheduler at ADDRESS (tcp://HOST:8786, or a scheduler "
+                   "file) instead of this machine; see the README's cluster section.")
+def grade(homework: str, submissions: tuple[Path, ...], out: Path, jobs: int,
+          cluster: str | None) -> None:
     """Grade SUBMISSIONS (notebooks or folders of them) for HOMEWORK."""
     from deepgrade.grade import main
 
+    if cluster and jobs > 1:
+        raise UserError("--jobs and --cluster do not go together: on a cluster each Dask "
+                        "worker grades one submission at a time; start more workers instead")
     [hw] = resolve_homeworks(find_root(), [homework])
-    main(hw, submissions, out, jobs)
+    main(hw, submissions, out, jobs, cluster)
 
 
 @cli.command()

@@ -26,13 +26,20 @@ def bundle_for(hw: Homework) -> Bundle:
     return Bundle.load(path)
 
 
-def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1) -> list[Report]:
+def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
+         cluster: str | None = None) -> list[Report]:
     bundle = bundle_for(hw)
     scratch = Path(tempfile.mkdtemp(prefix="deepgrade-grade-"))
     try:
         submissions = discover(paths, hw.name, scratch)
-        reports = grade_many(bundle, [s.notebook for s in submissions], jobs=jobs,
-                             progress=True, names=[s.key for s in submissions])
+        notebooks, keys = [s.notebook for s in submissions], [s.key for s in submissions]
+        if cluster:
+            from deepgrade.grade import cluster as dask_cluster
+
+            reports = dask_cluster.grade_many(bundle, notebooks, cluster, progress=True,
+                                              names=keys)
+        else:
+            reports = grade_many(bundle, notebooks, jobs=jobs, progress=True, names=keys)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
