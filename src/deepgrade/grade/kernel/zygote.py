@@ -62,8 +62,14 @@ def become_kernel(plan: dict[str, Any], fd_in: int, fd_out: int) -> None:
         os.closerange(high + 1, 65536)
         os.setsid()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        namespaces = []
         if p.uid is not None:
-            layers += sandbox.enter_namespaces(p)
+            try:
+                namespaces = sandbox.enter_namespaces(p)
+            except OSError:  # not allowed here (Docker's default capabilities): uid and limits
+                pass
+        if namespaces:
+            layers += namespaces
             root = sandbox.build_root(p)
             # K0 (here) waits for K1, PID 1 of the new namespace, which waits for K2, the worker.
             # The worker is not PID 1 itself: PID 1 ignores signals it has no handler for, and
