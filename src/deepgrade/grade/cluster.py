@@ -41,7 +41,7 @@ import time
 import uuid
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from deepgrade.errors import UserError
 
@@ -193,9 +193,11 @@ def check_workers(client: Client, address: str) -> None:
 
 
 def grade_many(bundle: Bundle, paths: list[Path | None], address: str, progress: bool = False,
-               names: list[str] | None = None) -> list[Report]:
+               names: list[str] | None = None,
+               on_report: Callable[[int, Report], None] | None = None) -> list[Report]:
     """Reports in the order of ``paths`` (``None``: a submission without a notebook), graded on
-    the Dask cluster whose scheduler is at ``address``. Same contract as ``batch.grade_many``."""
+    the Dask cluster whose scheduler is at ``address``. Same contract as ``batch.grade_many``;
+    ``on_report(i, report)`` is called as each submission's report arrives (in any order)."""
     from deepgrade.grade.batch import Progress, grade_one
     from deepgrade.grade.runner import failed_report
 
@@ -214,7 +216,7 @@ def grade_many(bundle: Bundle, paths: list[Path | None], address: str, progress:
         for i, (path, name) in enumerate(zip(paths, names)):
             if path is None or not path.is_file():  # nothing to send: the report says why
                 reports[i] = grade_one(bundle, path, name)
-                bar.step()
+                _arrived(i, reports[i], bar, on_report)
                 continue
             futures[client.submit(grade_task, shared, name, path.name, path.read_bytes(),
                                   expected, key=f"deepgrade-{bundle.homework}-{batch}-{i}")] = i
@@ -224,7 +226,7 @@ def grade_many(bundle: Bundle, paths: list[Path | None], address: str, progress:
             for future in done:
                 i = futures[future]
                 reports[i] = _collect(future, bundle, names[i], address, failed_report)
-                bar.step()
+                _arrived(i, reports[i], bar, on_report)
             if done:
                 alone_since = None
             elif not client.nthreads():
@@ -235,7 +237,17 @@ def grade_many(bundle: Bundle, paths: list[Path | None], address: str, progress:
                                     f"came back within {NO_WORKER_SECONDS} s; {left} "
                                     "submission(s) were not graded; start workers and run "
                                     "again", status=1)
+    kinds = {tuple(r.layers) for r in reports if r is not None and r.layers}
+    if len(kinds) > 1:  # each results.json names its own; say it once for the whole batch
+        print(f"deepgrade: note: the workers sandboxed kernels with different layers: "
+              f"{'; '.join(', '.join(k) for k in sorted(kinds))}", file=sys.stderr)
     return reports  # type: ignore[return-value]
+
+
+def _arrived(i: int, report: Report, bar, on_report) -> None:
+    bar.step()
+    if on_report is not None:
+        on_report(i, report)
 
 
 def _wait_some(pending: set) -> tuple[set, set]:
