@@ -170,6 +170,12 @@ def enter_namespaces(p: SandboxPlan) -> list[str]:
     return ["filesystem", "pid", "network"]
 
 
+def private_mounts() -> list[str]:
+    """In a process created in new namespaces: make its mounts private. Returns the layers."""
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
+    return ["filesystem", "pid", "network"]
+
+
 def build_root(p: SandboxPlan) -> str:
     """A new root holding only ``p.visible`` (read-only), /dev basics, /tmp and the workdir."""
     # One fixed mount point serves every kernel: each mounts its tmpfs there in its own private
