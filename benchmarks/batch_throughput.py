@@ -7,8 +7,10 @@ The batch is, per homework, ``--count`` submissions cycling through its referenc
 alternates and mutants (spliced into the reference as `deepgrade validate` does), each under its
 own file name. Variants that hit a time limit in deepgrade (a mutant that forms a 10**5 x 10**5
 Hessian, say) are left out of both sides: otter's runner has no time limit and would hang on
-them. Otter grades half the batch before deepgrade's run and half after it, so a change in the
-machine's load during the run weighs on both sides alike. Prints submissions per minute for
+them. `otter run` starts a fresh process per submission, so its cost per submission does not
+depend on the batch: it grades a sample spread over the batch (``--otter-sample``, 20), half
+before deepgrade's run and half after it, so a change in the machine's load weighs on both
+sides alike; every otter run is checked to have written its results.json. Prints submissions per minute for
 each runner, their ratio, the medians of deepgrade's per-submission timings, its start-up and
 wind-down, and its overhead per submission beyond the student's cells and the tests (whole-run
 accounting: wall time x jobs / submissions, minus the mean cells and tests time). The machine's
@@ -86,15 +88,20 @@ def timed_out(results: Path) -> bool:
     return any("time limit" in t["output"] for t in data["tests"])
 
 
-def run_otter(hw: str, paths: list[Path], bundle: Path, scratch: Path) -> float:
-    wall = 0.0
+def run_otter(hw: str, paths: list[Path], bundle: Path, scratch: Path) -> list[float]:
+    """Wall seconds of each `otter run`; stops the benchmark if otter did not grade."""
+    walls = []
     for p in paths:
+        out = scratch / "otter-out" / hw / p.stem
+        out.mkdir(parents=True)  # otter refuses an output folder that does not exist
         start = time.monotonic()
-        subprocess.run([sys.executable, "-m", "otter", "run", "-a", str(bundle), "-o",
-                        str(scratch / "otter-out" / hw / p.stem), "--no-logo", str(p)],
-                       cwd=scratch, capture_output=True, timeout=600)
-        wall += time.monotonic() - start
-    return wall
+        run = subprocess.run([sys.executable, "-m", "otter", "run", "-a", str(bundle), "-o",
+                              str(out), "--no-logo", str(p)], cwd=scratch, capture_output=True,
+                             text=True, timeout=600)
+        walls.append(time.monotonic() - start)
+        if not (out / "results.json").is_file():
+            raise SystemExit(f"otter run did not grade {p.name}: {run.stderr.strip()[-300:]}")
+    return walls
 
 
 def load() -> str:
@@ -106,6 +113,8 @@ def main() -> None:
     parser.add_argument("--homeworks", nargs="+", default=["hw1"])
     parser.add_argument("--count", type=int, default=200, help="submissions per homework")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--otter-sample", type=int, default=20,
+                        help="submissions otter grades (spread over the batch)")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="deepgrade-bench-"))
     batches: dict[str, list[Path]] = {}
@@ -127,9 +136,13 @@ def main() -> None:
     print(f"batch: {n} submissions ({', '.join(f'{hw}: {len(p)}' for hw, p in batches.items())})")
     print(f"load average at start: {load()} ({os.cpu_count()} cores)")
 
+    # otter starts a fresh process per submission, so its cost per submission does not depend
+    # on the batch: a sample spread over the batch, half before and half after deepgrade's run.
     bundles = {hw: otter_bundle(hw, scratch) for hw in batches}
-    otter_wall = sum(run_otter(hw, paths[::2], bundles[hw], scratch)
-                     for hw, paths in batches.items())
+    sample = {hw: paths[::max(1, len(paths) // args.otter_sample)][:args.otter_sample]
+              for hw, paths in batches.items()}
+    otter_walls = [w for hw, paths in sample.items()
+                   for w in run_otter(hw, paths[::2], bundles[hw], scratch)]
     deep_wall, cells, tests, fixed, per_total = 0.0, [], [], [], []
     for hw, paths in batches.items():
         out = scratch / "deepgrade-out" / hw
@@ -141,14 +154,16 @@ def main() -> None:
             tests.append(t["tests"])
             fixed.append(t["start"] + t["stop"])
             per_total.append(data["execution_time"])
-    otter_wall += sum(run_otter(hw, paths[1::2], bundles[hw], scratch)
-                      for hw, paths in batches.items())
+    otter_walls += [w for hw, paths in sample.items()
+                    for w in run_otter(hw, paths[1::2], bundles[hw], scratch)]
     print(f"load average at end: {load()}")
+    otter_wall = statistics.mean(otter_walls) * n  # the whole batch, one after another
     a, b = n / otter_wall * 60, n / deep_wall * 60
     share = deep_wall * args.jobs / n  # wall seconds one job spends per submission
     busy = deep_wall - sum(per_total) / args.jobs
-    print(f"(a) otter run, one after another: {otter_wall:.1f} s, {a:.1f} submissions/min, "
-          f"{otter_wall / n:.3f} s each")
+    print(f"(a) otter run, one after another: {statistics.mean(otter_walls):.2f} s each "
+          f"(mean of {len(otter_walls)}, median {statistics.median(otter_walls):.2f} s), "
+          f"{a:.1f} submissions/min; {otter_wall:.0f} s for the batch")
     print(f"(b) deepgrade grade --jobs {args.jobs}: {deep_wall:.1f} s, {b:.1f} submissions/min")
     print(f"throughput ratio (b)/(a): {b / a:.1f}x")
     print(f"deepgrade per submission (medians): cells {statistics.median(cells):.3f} s, "
