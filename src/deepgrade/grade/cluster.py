@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 CONNECT_SECONDS = 20  # reaching the scheduler
 NO_WORKER_SECONDS = 120  # how long a batch waits with no worker at all before it gives up
 POLL_SECONDS = 2.0
+MIN_IN_FLIGHT = 4  # tasks sent ahead of the workers (at least; else two per worker thread)
 LIBRARIES = ("numpy", "torch", "ipython")  # their versions can change a grade
 
 _GRADING = threading.Lock()  # one grading at a time in a worker process (see the docstring)
@@ -212,27 +213,39 @@ def grade_many(bundle: Bundle, paths: list[Path | None], address: str, progress:
         shared = client.submit(pickle.loads, blob,
                                key=f"deepgrade-bundle-{hashlib.sha256(blob).hexdigest()[:16]}")
         batch, expected = uuid.uuid4().hex[:8], environment()
-        futures: dict[Future, int] = {}
+        queue = []
         for i, (path, name) in enumerate(zip(paths, names)):
             if path is None or not path.is_file():  # nothing to send: the report says why
                 reports[i] = grade_one(bundle, path, name)
                 _arrived(i, reports[i], bar, on_report)
-                continue
-            futures[client.submit(grade_task, shared, name, path.name, path.read_bytes(),
-                                  expected, key=f"deepgrade-{bundle.homework}-{batch}-{i}")] = i
-        pending, alone_since = set(futures), None
-        while pending:
+            else:
+                queue.append(i)
+        queue.reverse()
+        # Notebooks are sent as workers get free, a few ahead of them: the scheduler holds the
+        # bytes of the tasks it has been given, and a class's notebooks can be gigabytes.
+        futures: dict[Future, int] = {}
+        pending: set[Future] = set()
+        alone_since = None
+        while queue or pending:
+            threads = sum(client.nthreads().values())
+            while queue and len(pending) < max(2 * threads, MIN_IN_FLIGHT):
+                i = queue.pop()
+                future = client.submit(grade_task, shared, names[i], paths[i].name,
+                                       paths[i].read_bytes(), expected,
+                                       key=f"deepgrade-{bundle.homework}-{batch}-{i}")
+                futures[future] = i
+                pending.add(future)
             done, pending = _wait_some(pending)
             for future in done:
-                i = futures[future]
+                i = futures.pop(future)
                 reports[i] = _collect(future, bundle, names[i], address, failed_report)
                 _arrived(i, reports[i], bar, on_report)
-            if done:
+            if done or threads:
                 alone_since = None
-            elif not client.nthreads():
+            else:
                 alone_since = alone_since or time.monotonic()
                 if time.monotonic() - alone_since > NO_WORKER_SECONDS:
-                    left = len(pending)
+                    left = len(pending) + len(queue)
                     raise UserError(f"every Dask worker left the scheduler at {address} and none "
                                     f"came back within {NO_WORKER_SECONDS} s; {left} "
                                     "submission(s) were not graded; start workers and run "
