@@ -27,21 +27,40 @@ from pathlib import Path
 import psutil
 
 V1_MEMORY, V1_CPU = Path("/sys/fs/cgroup/memory"), Path("/sys/fs/cgroup/cpuacct")
+V1_QUOTA = Path("/sys/fs/cgroup/cpu")  # cpu.cfs_quota_us (may be the same hierarchy as cpuacct)
+PERIOD_US = 100_000
 
 
 def _v1_available() -> bool:
     return os.geteuid() == 0 and V1_MEMORY.is_dir() and V1_CPU.is_dir()
 
 
-def measure(hw: str, notebook: Path) -> dict[str, float]:
-    out = tempfile.mkdtemp(prefix="deepgrade-cost-")
+def measure(hw: str, notebook: Path, cpus: float | None = None,
+            memory_mb: int | None = None, out: str | None = None) -> dict[str, float]:
+    """Grade ``notebook`` in a fresh ``deepgrade grade``; with ``cpus``/``memory_mb`` (cgroup v1,
+    as root) the whole process tree is held to that CPU quota and memory limit (no swap)."""
+    out = out or tempfile.mkdtemp(prefix="deepgrade-cost-")
     cmd = [sys.executable, "-m", "deepgrade", "grade", hw, str(notebook), "--out", out]
     groups: list[Path] = []
+    if (cpus or memory_mb) and not (_v1_available() and V1_QUOTA.is_dir()):
+        raise SystemExit("CPU and memory limits need root and cgroup v1 (/sys/fs/cgroup/cpu, "
+                         "/sys/fs/cgroup/memory)")
     if _v1_available():
         name = f"deepgrade-cost-{os.getpid()}-{time.monotonic_ns()}"
         groups = [V1_MEMORY / name, V1_CPU / name]
+        if cpus and V1_QUOTA.resolve() != V1_CPU.resolve():
+            groups.append(V1_QUOTA / name)
         for g in groups:
             g.mkdir()
+        if memory_mb:
+            (groups[0] / "memory.limit_in_bytes").write_text(str(memory_mb << 20))
+            swap = groups[0] / "memory.memsw.limit_in_bytes"  # memory + swap: no swapping out
+            if swap.exists():
+                swap.write_text(str(memory_mb << 20))
+        if cpus:
+            quota = V1_QUOTA / name
+            (quota / "cpu.cfs_period_us").write_text(str(PERIOD_US))
+            (quota / "cpu.cfs_quota_us").write_text(str(int(cpus * PERIOD_US)))
 
     def enter() -> None:
         for g in groups:
@@ -74,6 +93,14 @@ def measure(hw: str, notebook: Path) -> dict[str, float]:
         result["peak_resident_mb"] = peak_mapped / 2**20
         result["peak_anonymous_mb"] = peak_anon / 2**20
         result["cpu_seconds"] = int((groups[1] / "cpuacct.usage").read_text()) / 1e9
+        result["memory_limit_hits"] = int((groups[0] / "memory.failcnt").read_text())
+        oom = dict(line.split() for line in (groups[0] / "memory.oom_control").read_text()
+                   .splitlines())
+        result["oom_kills"] = int(oom.get("oom_kill", 0))
+        if cpus:
+            stat = dict(line.split() for line in (V1_QUOTA / name / "cpu.stat").read_text()
+                        .splitlines())
+            result["throttled_seconds"] = int(stat["throttled_time"]) / 1e9
         for g in groups:
             for _ in range(50):
                 try:

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from batch_throughput import make_batch, otter_bundle  # noqa: E402
+from batch_throughput import make_variants, otter_bundle, run_otter  # noqa: E402
 
 
 def start_stop(repeat: int) -> float:
@@ -49,19 +49,13 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="deepgrade-isolation-"))
     folder = scratch / "batch"
     folder.mkdir()
-    paths = make_batch(args.homework, folder)
+    paths = make_variants(args.homework, folder)
     keep = [p for p in paths if "hvp_forms_hessian" not in p.name][: args.submissions]
     for p in paths:
         if p not in keep:
             p.unlink()
     bundle = otter_bundle(args.homework, scratch)
-    otter = []
-    for p in keep:
-        start = time.monotonic()
-        subprocess.run([sys.executable, "-m", "otter", "run", "-a", str(bundle), "-o",
-                        str(scratch / "otter" / p.stem), "--no-logo", str(p)], cwd=scratch,
-                       capture_output=True, timeout=600)
-        otter.append(time.monotonic() - start)
+    otter = run_otter(args.homework, keep, bundle, scratch)
     start = time.monotonic()
     subprocess.run([sys.executable, "-m", "deepgrade", "grade", args.homework, str(folder),
                     "--jobs", "1", "--out", str(scratch / "deep")], cwd=ROOT, capture_output=True)

@@ -75,16 +75,22 @@ def new(homework: str) -> None:
               help="Fraction of the total lost per started day late (0.1 = 10 %).")
 @click.option("--late-policy", type=click.Choice(["none", "per_day"]), default=None,
               help="none: show lateness only; per_day: apply --penalty-per-day.")
+@click.option("--cluster", metavar="ADDRESS", default=None,
+              help="Grade on the Dask scheduler at ADDRESS (tcp://HOST:8786, or a scheduler "
+                   "file) instead of this machine; see the README's cluster section.")
 def grade(homework: str, submissions: tuple[Path, ...], out: Path, jobs: int, resume: bool,
           due: str | None, grace_minutes: float | None, penalty_per_day: float | None,
-          late_policy: str | None) -> None:
+          late_policy: str | None, cluster: str | None) -> None:
     """Grade SUBMISSIONS (notebooks, folders, uploads, Gradescope exports) for HOMEWORK."""
     from deepgrade.grade import main
 
+    if cluster and jobs > 1:
+        raise UserError("--jobs and --cluster do not go together: on a cluster each Dask "
+                        "worker grades one submission at a time; start more workers instead")
     [hw] = resolve_homeworks(find_root(), [homework])
     late = {"due": due, "grace_minutes": grace_minutes, "penalty_per_day": penalty_per_day,
             "policy": late_policy}
-    main(hw, submissions, out, jobs, late=late, resume=resume)
+    main(hw, submissions, out, jobs, late=late, resume=resume, cluster=cluster)
 
 
 @cli.command("merge-written")

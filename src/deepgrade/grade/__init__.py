@@ -151,8 +151,10 @@ class Recorder:
 
 
 def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
-         late: dict[str, Any] | None = None, resume: bool = False) -> None:
-    """Grade ``paths`` into ``out``'s grade store, then write the folder's views from it."""
+         late: dict[str, Any] | None = None, resume: bool = False,
+         cluster: str | None = None) -> None:
+    """Grade ``paths`` into ``out``'s grade store, then write the folder's views from it;
+    on this machine with ``jobs`` graders, or on the Dask scheduler at ``cluster``."""
     bundle = Bundle.for_homework(hw)
     bundle_hash = hashlib.sha256(hw.bundle.read_bytes()).hexdigest()[:16]
     late_policy(hw, late)  # a mistake in the policy is said before anything is graded
@@ -184,8 +186,15 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
         if skipped:
             print(f"--resume: {skipped} submission(s) already graded by this bundle are kept; "
                   f"{len(uploads) - skipped} to grade", file=sys.stderr)
-        grade_many(bundle, [u.notebook for u in queue], jobs=jobs, progress=True,
-                   names=[u.key for u in queue], on_report=lambda i, r: record(queue[i], r))
+        notebooks, keys = [u.notebook for u in queue], [u.key for u in queue]
+        if cluster:
+            from deepgrade.grade import cluster as dask_cluster
+
+            dask_cluster.grade_many(bundle, notebooks, cluster, progress=True, names=keys,
+                                    on_report=lambda i, r: record(queue[i], r))
+        else:
+            grade_many(bundle, notebooks, jobs=jobs, progress=True, names=keys,
+                       on_report=lambda i, r: record(queue[i], r))
     except BaseException:  # interrupted: what was graded reaches the gradebook too
         if store is not None:
             write_views(store, out, hw.name)

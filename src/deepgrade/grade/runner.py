@@ -7,8 +7,10 @@ This is the single interface every caller uses (``deepgrade grade``, ``validate`
 from __future__ import annotations
 
 import doctest
+import functools
 import math
 import time
+import types
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,17 +92,26 @@ def trusted_globals() -> dict[str, Any]:
             "__name__": "__deepgrade_test__"}
 
 
+@functools.cache
+def compiled_examples(question: str, case: Case) -> list[tuple[str, str, types.CodeType]]:
+    """A case's doctest examples as ``(filename, source, code)``, parsed and compiled once per
+    grader process (not per submission)."""
+    code = []
+    for number, example in enumerate(doctest.DocTestParser().get_examples(case.code)):
+        filename = f"<test {question}: {case.name}, example {number}>"
+        code.append((filename, example.source, compile(example.source, filename, "exec")))
+    return code
+
+
 def run_case(session: Session, question: Question, case: Case, ns: StudentNamespace) -> CaseResult:
     """Run one test case's examples; a failure message never quotes the test's code."""
     session.begin_test(session.budgets.for_question(question.name))
-    examples = doctest.DocTestParser().get_examples(case.code)
     try:
-        for number, example in enumerate(examples):
-            filename = f"<test {question.name}: {case.name}, example {number}>"
-            ns.add_test_source(filename, example.source)
+        for filename, source, code in compiled_examples(question.name, case):
+            ns.add_test_source(filename, source)  # a test function can be sent as its source
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # warnings from torch/numpy are noise here
-                exec(compile(example.source, filename, "exec"), ns)
+                exec(code, ns)
     # Messages may quote what the student's code returned or raised: each is cut to one line.
     except AssertionError as exc:
         return CaseResult(case, False, one_line(exc) or "a check on your answer failed")
