@@ -11,6 +11,7 @@ if [ "${1:-}" = "written" ] || [ "${1:-}" = "test" ]; then
 fi
 if [ "${1:-}" = "test" ]; then
   packages+=(poppler-utils)               # tests/test_written.py: pdftotext, pdftoppm
+  packages+=(util-linux libseccomp2)      # tests/test_container.py: unshare, setpriv; libseccomp
 fi
 missing=()
 for p in "${packages[@]}"; do

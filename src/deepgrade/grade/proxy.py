@@ -39,8 +39,8 @@ class Link:
         generation = self.session.generation
 
         def on_handle(handle: dict[str, Any]) -> Remote:
-            return Remote(self, handle, label.removesuffix("(...)") if "(" not in label else label,
-                          generation)
+            # A handle is named after the expression that produced it ("softmax(...)").
+            return Remote(self, handle, label, generation)
         try:
             return protocol.decode(value, on_handle=on_handle)
         except protocol.ProtocolError as exc:
