@@ -100,7 +100,7 @@ def report_to_data(report: Report) -> dict[str, Any]:
         "cells": [[c.index, c.ok, c.message] for c in report.cells],
         "notes": list(report.notes), "layers": list(report.layers),
         "seconds": report.seconds, "timings": dict(report.timings),
-        "unreadable": report.unreadable,
+        "unreadable": report.unreadable, "grader_fault": report.grader_fault,
     }
 
 
@@ -121,7 +121,8 @@ def report_from_data(bundle: Bundle, data: dict[str, Any]) -> Report:
     return Report(data["homework"], data["submission"], results,
                   [CellOutcome(int(i), bool(ok), str(m)) for i, ok, m in data["cells"]],
                   list(data["notes"]), list(data["layers"]), float(data["seconds"]),
-                  dict(data["timings"]), bool(data["unreadable"]))
+                  dict(data["timings"]), bool(data["unreadable"]),
+                  str(data.get("grader_fault", "")), sum(bundle.written.values()))
 
 
 # ---- on a worker ------------------------------------------------------------------------------
