@@ -39,6 +39,15 @@ def check(state: BuildState) -> None:
     state.support = autograder.support_files(state.hw)
 
 
+def warn_trivial_publics(state: BuildState) -> None:
+    # Public tests are feedback; one worth points must not pass on an answer that solves nothing
+    # (`deepgrade validate` fails on it; this finds it in seconds, before otter runs).
+    from deepgrade.validate.trivial import public_trivial_passes
+
+    for problem in public_trivial_passes(state.nb):
+        print(f"{state.hw.name}: warning: {problem}", file=sys.stderr, flush=True)
+
+
 def assign(state: BuildState) -> None:
     state.assigned = run_otter_assign(state.hw.name, state.nb, state.scratch)
 
@@ -85,6 +94,7 @@ def write_solutions(state: BuildState) -> None:
 # produces what the writers copy; the solutions come last because executing them is slowest.
 STAGES: list[tuple[str, Callable[[BuildState], None]]] = [
     ("check the master", check),
+    ("check public tests against trivial answers", warn_trivial_publics),
     ("run otter-assign", assign),
     ("write student/", write_student),
     ("write autograder/", write_autograder),

@@ -50,6 +50,9 @@ def bundle_files(hw: Homework, questions: list[str], tests_dir: Path,
     for name in questions:
         files[f"tests/{name}.py"] = (tests_dir / f"{name}.py").read_bytes()
     files.update({f"files/{name}": data for name, data in support.items()})
+    helpers = hw.folder / "graderlib.py"  # trusted helpers of the hidden tests (grader side)
+    if helpers.is_file():
+        files["grader/graderlib.py"] = helpers.read_bytes()
     files.update(package_sources())
     return files
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import textwrap
+import types
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from deepgrade.errors import UserError
 from deepgrade.project import Budgets
 
 CONFIG_NAME = "deepgrade.json"
+HELPERS_FOLDER = "grader/"  # the homework's trusted helper modules, for its hidden tests only
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,12 @@ class Bundle:
     budgets: Budgets
     hidden_visibility: str = "visible"
     support_files: dict[str, bytes] = field(default_factory=dict)
+    helpers: dict[str, str] = field(default_factory=dict)  # module name -> source
+
+    def helper_modules(self) -> dict[str, types.ModuleType]:
+        """The homework's helper modules (``grader/<name>.py`` in the bundle), freshly executed:
+        code the hidden tests share, run in the grader only (the kernel never receives it)."""
+        return load_helpers(self.helpers)
 
     @classmethod
     def from_files(cls, files: dict[str, bytes], origin: str) -> Bundle:
@@ -64,8 +72,11 @@ class Bundle:
                               "question_test_seconds", {}))
         support = {p.removeprefix("files/"): data for p, data in files.items()
                    if p.startswith("files/") and not p.endswith("/")}
+        helpers = {p.removeprefix(HELPERS_FOLDER).removesuffix(".py"): data.decode()
+                   for p, data in files.items()
+                   if p.startswith(HELPERS_FOLDER) and p.endswith(".py") and p.count("/") == 1}
         return cls(config["homework"], questions, budgets,
-                   config.get("hidden_visibility", "visible"), support)
+                   config.get("hidden_visibility", "visible"), support, helpers)
 
     @classmethod
     def load(cls, path: Path) -> Bundle:
@@ -79,6 +90,17 @@ class Bundle:
         else:
             raise UserError(f"{path} is neither an autograder zip nor a folder")
         return cls.from_files(files, str(path))
+
+
+def load_helpers(sources: dict[str, str]) -> dict[str, types.ModuleType]:
+    """Helper modules ``{name: module}`` executed from their sources (trusted instructor code)."""
+    modules = {}
+    for name, source in sorted(sources.items()):
+        module = types.ModuleType(name)
+        module.__file__ = f"{HELPERS_FOLDER}{name}.py"
+        exec(compile(source, module.__file__, "exec"), module.__dict__)
+        modules[name] = module
+    return modules
 
 
 def parse_test_file(text: str, path: str) -> Question:

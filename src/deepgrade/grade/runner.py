@@ -7,7 +7,9 @@ This is the single interface every caller uses (``deepgrade grade``, ``validate`
 from __future__ import annotations
 
 import doctest
+import hashlib
 import math
+import sys
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -76,14 +78,26 @@ class Report:
         return {q.name: q for q in self.questions}
 
 
-def trusted_globals() -> dict[str, Any]:
-    """What hidden tests see besides the student's names: the grader's own libraries."""
+def trusted_globals(bundle: Bundle | None = None, seed: int = 0) -> dict[str, Any]:
+    """What hidden tests see besides the student's names: the grader's own libraries, the
+    homework's helper modules (importable by name, e.g. ``from graderlib import check_mlp``)
+    and ``SUBMISSION_SEED``, for inputs that must differ between submissions."""
     import torch
 
     from deepgrade import checks
 
+    helpers = bundle.helper_modules() if bundle is not None else {}
+    sys.modules.update(helpers)  # the grader grades one homework at a time
     return {"np": np, "numpy": np, "math": math, "torch": torch, "checks": checks,
-            "__name__": "__deepgrade_test__"}
+            "SUBMISSION_SEED": seed, **helpers, "__name__": "__deepgrade_test__"}
+
+
+def submission_seed(cells: list[tuple[int, str]]) -> int:
+    """A seed drawn from the submission's code: the same notebook always gets the same inputs
+    (grading is repeatable), and answers read from one submission's failure messages do not
+    fit another's inputs."""
+    digest = hashlib.sha256("\0".join(source for _, source in cells).encode()).digest()
+    return int.from_bytes(digest[:4], "little")
 
 
 def run_case(session: Session, question: Question, case: Case, ns: StudentNamespace) -> CaseResult:
@@ -145,7 +159,7 @@ def grade_submission(bundle: Bundle, path: Path) -> Report:
             report.cells = session.outcomes
             report.layers = session.layers
             lap("cells")
-            trusted = trusted_globals()
+            trusted = trusted_globals(bundle, submission_seed(submission.cells))
             for question in bundle.questions:
                 ns = StudentNamespace(session, trusted)
                 results = [run_case(session, question, case, ns) for case in question.cases]

@@ -22,7 +22,8 @@ from deepgrade.grade.batch import grade_many
 from deepgrade.grade.results import to_gradescope
 from deepgrade.grade.runner import Report
 from deepgrade.project import Homework
-from deepgrade.validate.trivial import KINDS, kinds_for, question_targets, trivial_notebook
+from deepgrade.validate.trivial import (KINDS, Targets, kinds_for, question_targets,
+                                       trivial_notebook)
 from deepgrade.validate.variants import Variant, read_variants, splice
 
 
@@ -100,14 +101,15 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
         earned = [q.name for q in template.questions if q.score > 0]
         verdict.problems.append(f"the unmodified student notebook earns points on {earned}")
     by_variant = dict(zip(variants, rest))
-    kinds_of = {t.question: kinds_for(t) for t in targets}
+    target_of = {t.question: t for t in targets}
     for question in questions:
         qm = [v for v in mutants if question in v.questions]
         qa = [v for v in alternates if question in v.questions]
         caught = [v for v in qm if _lost_points(by_variant[v], question)]
         passed = [v for v in qa if by_variant[v].score >= by_variant[v].max_score]
-        earning = _trivial_earners(trivial, kinds_of.get(question, ()), question)
-        kinds = len(kinds_of.get(question, ()))
+        target = target_of.get(question)
+        earning = _trivial_earners(trivial, target, question)
+        kinds = len(kinds_for(target)) if target else 0
         verdict.rows.append((question, f"{len(caught)}/{len(qm)}",
                              f"{kinds - len(earning)}/{kinds}", f"{len(passed)}/{len(qa)}"))
         verdict.problems += earning
@@ -124,20 +126,22 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
     return verdict
 
 
-def _trivial_earners(trivial: dict[str, Report], kinds: tuple[str, ...],
+def _trivial_earners(trivial: dict[str, Report], target: Targets | None,
                      question: str) -> list[str]:
     """One problem per trivial answer that earns points on ``question``, naming the cases."""
     problems = []
-    for kind in kinds:
+    for kind in kinds_for(target) if target else ():
         q = trivial[kind].by_name().get(question)
-        if q is None or q.score == 0:
+        passing = [c for c in (q.cases if q else []) if c.passed and c.case.points
+                   and target.judged_by(kind, c.case.code)]
+        if not passing:
             continue
         cases = [f"{'hidden' if c.case.hidden else 'public'} {c.case.name!r} "
-                 f"({c.case.points:g} points)" for c in q.cases if c.passed and c.case.points]
+                 f"({c.case.points:g} points)" for c in passing]
         advice = ("; a public test that a trivial answer passes must be worth 0 points or "
-                  "check a value" if any(c.passed and not c.case.hidden and c.case.points
-                                         for c in q.cases) else "")
-        problems.append(f"the trivial answer {kind!r} earns {q.score:g}/{q.max_score:g} on "
+                  "check a value" if any(not c.case.hidden for c in passing) else "")
+        earned = sum(c.case.points for c in passing)
+        problems.append(f"the trivial answer {kind!r} earns {earned:g}/{q.max_score:g} on "
                         f"'{question}' (it passes {', '.join(cases)}){advice}")
     return problems
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import doctest
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,21 @@ class Targets:
     question: str
     definitions: tuple[str, ...]  # functions and classes of its solution cells
     variables: tuple[str, ...]  # notebook variables its tests read (trained models, histories)
-    trains: bool  # a trained-model question: the `untrained` kind applies
+    trainers: tuple[str, ...]  # its functions that take `epochs`
+
+    @property
+    def trains(self) -> bool:
+        """A trained-model question: the `untrained` kind applies."""
+        return bool(self.variables or self.trainers)
+
+    def judged_by(self, kind: str, code: str) -> bool:
+        """Whether a test case's code must fail on the trivial answer ``kind``: every case for
+        every kind, except that an untrained model of the right architecture fails only the
+        cases that read a trained result (its architecture may earn the points it is worth)."""
+        if kind != "untrained":
+            return True
+        source = "\n".join(e.source for e in doctest.DocTestParser().get_examples(code))
+        return bool(_read_only_names(source) & {*self.variables, *self.trainers})
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -98,8 +113,8 @@ def question_targets(master: nbformat.NotebookNode) -> list[Targets]:
         definitions = sorted(set().union(*map(_definitions, solution)) if solution else set())
         read = set().union(*map(_read_only_names, tests)) if tests else set()
         variables = sorted((read & assigned) - set(definitions))
-        trains = bool(variables) or any(_takes_epochs(s) for s in solution)
-        targets.append(Targets(name, tuple(definitions), tuple(variables), trains))
+        trainers = sorted(set().union(*map(_trainers, solution)) if solution else set())
+        targets.append(Targets(name, tuple(definitions), tuple(variables), tuple(trainers)))
     return targets
 
 
@@ -111,13 +126,13 @@ def _definitions(source: str) -> set[str]:
     return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
 
 
-def _takes_epochs(source: str) -> bool:
+def _trainers(source: str) -> set[str]:
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return False
-    return any(isinstance(n, ast.FunctionDef) and any(a.arg == "epochs" for a in n.args.args)
-               for n in tree.body)
+        return set()
+    return {n.name for n in tree.body if isinstance(n, ast.FunctionDef)
+            and any(a.arg == "epochs" for a in n.args.args + n.args.kwonlyargs)}
 
 
 def kinds_for(target: Targets) -> tuple[str, ...]:
@@ -143,3 +158,94 @@ def trivial_notebook(reference: nbformat.NotebookNode, kind: str,
                               f"trivial answer {kind}", trivial_cell(kind, name))
             nb = splice(nb, variant)
     return nb
+
+
+# -- the build's early warning: public tests worth points that a trivial answer passes ---------
+_CONFIG = re.compile(r'^"""\s*# BEGIN TEST CONFIG\n(.*?)"""\s*# END TEST CONFIG', re.S)
+
+
+def _test_config(source: str) -> dict[str, str]:
+    match = _CONFIG.match(source.lstrip())
+    lines = match.group(1).splitlines() if match else []
+    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in lines) if v}
+
+
+def _definition_cells(master: nbformat.NotebookNode) -> list[ast.Module]:
+    """The imports and definitions of the master's code outside its tests (no training, no
+    plots): what its public tests need, fast to run."""
+    kinds = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
+    out, in_tests = [], False
+    for cell in master.cells:
+        if _raw(cell, "# BEGIN TESTS"):
+            in_tests = True
+        elif _raw(cell, "# END TESTS"):
+            in_tests = False
+        elif cell.cell_type == "code" and not in_tests:
+            try:
+                body = ast.parse(cell.source).body
+            except SyntaxError:
+                continue
+            kept = [n for n in body if isinstance(n, kinds)]
+            if kept:
+                out.append(ast.Module(body=kept, type_ignores=[]))
+    return out
+
+
+def public_cases(master: nbformat.NotebookNode) -> dict[str, list[tuple[int, float, str]]]:
+    """``{question: [(cell number, points, source)]}`` of the public tests worth points."""
+    out: dict[str, list[tuple[int, float, str]]] = {}
+    question, in_tests = None, False
+    for number, cell in enumerate(master.cells, start=1):
+        if _raw(cell, "# BEGIN QUESTION"):
+            match = _QUESTION.match(cell.source.lstrip())
+            question = match.group(1) if match else None
+        elif _raw(cell, "# BEGIN TESTS"):
+            in_tests = True
+        elif _raw(cell, "# END TESTS"):
+            in_tests = False
+        elif in_tests and question and cell.cell_type == "code":
+            config = _test_config(cell.source)
+            if config.get("hidden", "false").lower() != "true" and \
+                    float(config.get("points", "0") or 0) > 0:
+                out.setdefault(question, []).append(
+                    (number, float(config["points"]), cell.source))
+    return out
+
+
+def public_trivial_passes(master: nbformat.NotebookNode) -> list[str]:
+    """One line per public test worth points that a trivial answer of its question passes,
+    found in-process from the master's own definitions (seconds, no kernel): the build warns,
+    ``validate`` (which grades every trivial answer for real) fails."""
+    import contextlib
+    import io
+    import warnings
+
+    base: dict = {"__name__": "__deepgrade_public_check__"}
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        for module in _definition_cells(master):
+            with contextlib.suppress(Exception):
+                exec(compile(module, "<master>", "exec"), base)
+        publics = public_cases(master)
+        found = []
+        for target in question_targets(master):
+            for number, points, source in publics.get(target.question, []):
+                passing = [k for k in kinds_for(target) if k != "untrained"
+                           and _passes(base, target, k, source)]
+                if passing:
+                    found.append(f"the public test in cell {number} of '{target.question}' is "
+                                 f"worth {points:g} points and passes on the trivial answers "
+                                 f"{', '.join(passing)}: make it worth 0 points or check a value")
+    return found
+
+
+def _passes(base: dict, target: Targets, kind: str, test: str) -> bool:
+    ns = dict(base)
+    try:
+        for name in target.definitions:
+            if name in ns:
+                exec(trivial_cell(kind, name), ns)
+        exec(compile(test, "<public test>", "exec"), ns)
+    except Exception:  # an AssertionError, or the test could not use the trivial answer
+        return False
+    return True

@@ -10,9 +10,12 @@ the name to ``_deepgrade_trivial(kind, value)``:
 - any other value (a trained model, a dict of losses) becomes its trivial counterpart.
 
 Kinds: ``none`` (None), ``zero`` (the number 0), ``zeros``, ``ones``, ``nan``, ``random`` (the
-reference's output, run on copies of the arguments so nothing is mutated, with every number
-replaced and every shape, dtype and container kept), ``echo`` (the first argument unchanged)
-and ``untrained`` (a training function run for zero epochs; a torch model re-initialised).
+reference's output, run on copies of the arguments so nothing is mutated, and a trainer (a
+function taking ``epochs``) for zero epochs, with every number replaced and every shape, dtype
+and container kept), ``echo`` (the first argument unchanged)
+and ``untrained`` (a training function run for zero epochs; a torch model re-initialised,
+keeping its architecture; nothing else changed). Under the other kinds a torch model becomes
+one with no weights at all.
 """
 
 import copy as _dg_copy
@@ -59,22 +62,15 @@ def _dg_torch(kind, value):
     if torch is None:
         return NotImplemented
     if isinstance(value, torch.nn.Module):
+        if kind != "untrained":
+            # A model's "value" is its architecture: the trivial one has none (no weights,
+            # the input passed through). Weights of the right shapes are the untrained kind.
+            return torch.nn.Sequential()
         model = _dg_copy.deepcopy(value)
         with torch.no_grad():
-            if kind == "untrained":
-                for module in model.modules():
-                    if hasattr(module, "reset_parameters"):
-                        module.reset_parameters()
-                return model
-            for p in model.parameters():
-                if kind in ("zero", "zeros"):
-                    p.zero_()
-                elif kind == "ones":
-                    p.fill_(1.0)
-                elif kind == "nan":
-                    p.fill_(float("nan"))
-                else:
-                    p.normal_()
+            for module in model.modules():
+                if hasattr(module, "reset_parameters"):
+                    module.reset_parameters()
         return model
     if isinstance(value, torch.Tensor):
         value = value.detach()
@@ -142,11 +138,27 @@ def _dg_answer(kind, fn, args, kwargs):
         return args[0] if args else next(iter(kwargs.values()), None)
     if kind == "untrained":
         return _dg_untrained_call(fn, args, kwargs)
-    try:  # on copies: the reference must not train or fill anything the test reads later
-        out = fn(*_dg_copy.deepcopy(args), **_dg_copy.deepcopy(kwargs))
+    try:  # on copies: the reference must not train or fill anything the test reads later;
+        # a trainer runs for zero epochs (its output's structure is all that is used)
+        out = _dg_untrained_call(fn, _dg_copies(args), _dg_copies(kwargs))
     except Exception:
         return None
     return _dg_fill(kind, out)
+
+
+def _dg_copies(values):
+    """Deep copies of arguments, except plain arrays and tensors (data sets can be large, and the
+    references never write into their input arrays)."""
+    torch = _dg_sys.modules.get("torch")
+
+    def one(value):
+        if isinstance(value, _dg_np.ndarray) or torch is not None and \
+                type(value) is torch.Tensor:
+            return value
+        return _dg_copy.deepcopy(value)
+    if isinstance(values, dict):
+        return {k: one(v) for k, v in values.items()}
+    return tuple(one(v) for v in values)
 
 
 def _dg_wrap_function(kind, fn):
@@ -159,10 +171,11 @@ def _dg_wrap_function(kind, fn):
 def _dg_wrap_class(kind, cls):
     def init(self, *args, **kwargs):
         cls.__init__(self, *args, **kwargs)
-        if kind in ("untrained", "echo"):
-            return  # an untrained object is the reference's own; echo is about methods
+        if kind == "untrained":
+            return  # an untrained object is the reference's own
+        fill = "zeros" if kind == "echo" else kind  # echoing is for methods; state is trivial
         for key, attr in list(vars(self).items()):
-            setattr(self, key, _dg_fill(kind, attr))
+            setattr(self, key, _dg_fill(fill, attr))
 
     def method(fn):
         @_dg_functools.wraps(fn)
