@@ -22,6 +22,10 @@ test = {   'name': 'mlp',
                                        'locked': False,
                                        'points': 0},
                                    {   'code': ">>> model = MLP(3, 4, 2, 'relu', 'identity', seed=1)\n"
+                                               '>>> mine = {k: np.linspace(-0.93, 1.07, np.size(v)).reshape(np.shape(v)) for k, v in model.parameters.items()}\n'
+                                               '>>> for k, v in model.parameters.items():\n'
+                                               '...     v[...] = mine[k]\n'
+                                               '>>> model.parameters = mine\n'
                                                '>>> x = np.linspace(-1.0, 1.0, 15).reshape(5, 3)\n'
                                                '>>> y = np.linspace(0.0, 1.0, 10).reshape(5, 2)\n'
                                                '>>> t = {k: torch.tensor(v, requires_grad=True) for k, v in model.parameters.items()}\n'
