@@ -32,10 +32,13 @@ def reference_definitions(reference: Path) -> list[str]:
             if (body := ast.parse(source).body) and all(isinstance(n, definitions) for n in body)]
 
 
-def run_locally(case: Case, student: dict) -> str | None:
+def run_locally(case: Case, student: dict, bundle: Bundle | None = None) -> str | None:
     """Run a test case against local objects; the failure message, or None when it passes.
-    Failures are reported as the runner reports them (deepgrade.grade.runner.run_case)."""
-    ns = {**trusted_globals(), **{k: v for k, v in student.items() if not k.startswith("__")}}
+    The message is the assertion's own (the runner adds nothing to those); other exceptions
+    read ``Type: message`` here, where the runner would say "the test could not use your
+    answer". ``bundle`` provides the homework's graderlib, as in the grader."""
+    ns = {**trusted_globals(bundle),
+          **{k: v for k, v in student.items() if not k.startswith("__")}}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # overflow warnings of wrong variants are noise
@@ -52,7 +55,7 @@ def failures(bundle: Bundle, name: str, student: dict) -> dict[str, str]:
     """{case name: failure message} of the hidden cases of question ``name`` that fail."""
     out = {}
     for case in hidden_cases(bundle, name):
-        message = run_locally(case, student)
+        message = run_locally(case, student, bundle)
         if message is not None:
             out[case.name] = message
     return out

@@ -22,7 +22,31 @@ def test_assert_close_names_the_worst_entry():
         checks.assert_close(got, expected, "dJdW1", rtol=1e-7)
     text = str(err.value)
     assert "dJdW1" in text and "[2, 0]" in text and "2 of 12 entries differ" in text
-    assert "expected 0" in text and "got 0.5" in text and "rtol=1e-07" in text
+    assert "expected about 0" in text and "got 0.5" in text and "rtol=1e-07" in text
+
+
+def test_assert_close_never_shows_an_expected_value_to_the_tolerance():
+    # A submission that returns NaN must not read an answer it could hard-code: the expected
+    # value is shown with 3 significant digits against rtol 1e-7 (1 digit against rtol 1e-2).
+    for rtol, shown in [(1e-7, "-3.16"), (1e-4, "-3.2"), (1e-2, "-3")]:
+        with pytest.raises(AssertionError) as err:
+            checks.assert_close(float("nan"), -3.157383457, "mle_gaussian_mean", rtol=rtol)
+        text = str(err.value)
+        assert f"expected about {shown}" in text and "3.157" not in text.replace(shown, ""), text
+    with pytest.raises(AssertionError) as err:
+        checks.assert_close(1.0, -3.157383457, "mle_gaussian_mean")
+    assert "-3.16" in str(err.value) and "-3.157" not in str(err.value)
+
+
+def test_assert_close_names_a_sign_error_and_a_missing_factor():
+    expected = np.array([[1.0, -2.0], [0.5, 3.0]])
+    with pytest.raises(AssertionError, match=r"-1 x the expected ones: a sign error"):
+        checks.assert_close(-expected, expected, "dJdy_hat of mse_loss")
+    with pytest.raises(AssertionError, match=r"your values are 0.5 x the expected ones"):
+        checks.assert_close(expected / 2, expected, "dJdy_hat of mse_loss")
+    with pytest.raises(AssertionError) as err:  # no common factor: no hint
+        checks.assert_close(expected + [[0.0, 1.0], [0.0, 0.0]], expected, "J")
+    assert "x the expected ones" not in str(err.value)
 
 
 def test_assert_close_reports_shape_none_and_nan():

@@ -1,6 +1,7 @@
 """What every homework promises, whatever its topic: the contract's question names, hidden tests
-worth most of the points, public tests that run without deepgrade, written questions with model
-answers and rubrics, and a student notebook without solutions."""
+worth most of the points, public tests that run without deepgrade and earn nothing for a trivial
+answer, grader-side helpers that never reach the student, written questions with model answers
+and rubrics, and a student notebook without solutions."""
 
 from __future__ import annotations
 
@@ -48,6 +49,34 @@ def test_hidden_tests_carry_most_points(hw):
         hidden = sum(c.points for c in q.cases if c.hidden)
         assert hidden >= 0.75 * q.max_score, (q.name, hidden, q.max_score)
         assert any(not c.hidden for c in q.cases), f"{q.name} has no public test"
+
+
+@pytest.mark.parametrize("hw", homeworks())
+def test_no_public_test_worth_points_passes_on_a_trivial_answer(hw):
+    from deepgrade.validate.trivial import public_trivial_passes
+
+    assert public_trivial_passes(nbformat.read(ROOT / "assignments" / hw / f"{hw}.ipynb",
+                                               as_version=4)) == []
+
+
+@pytest.mark.parametrize("hw", homeworks())
+def test_graderlib_ships_to_the_grader_only(hw):
+    source = ROOT / "assignments" / hw / "graderlib.py"
+    b = bundle(hw)
+    if not source.is_file():
+        assert b.helpers == {}
+        return
+    assert b.helpers == {"graderlib": source.read_text()}  # grader/graderlib.py in the zip
+    assert not any("graderlib" in name for name in b.support_files)  # never in the kernel's folder
+    assert not list((ROOT / "student" / hw).rglob("graderlib*"))
+    # every hidden test that imports it finds what it imports
+    module = b.helper_modules()["graderlib"]
+    for q in b.questions:
+        for case in q.cases:
+            for names in re.findall(r"from graderlib import ([\w, ]+)", case.code):
+                assert case.hidden, f"{q.name}: a public test cannot import graderlib"
+                for name in names.split(","):
+                    assert hasattr(module, name.strip()), (q.name, name)
 
 
 @pytest.mark.parametrize("hw", homeworks())

@@ -5,7 +5,10 @@
   compare every gradient for every (f, g) pair with mse_loss and every f with bce_loss, and say
   which parameter, which pair and which loss in a message that quotes no test code;
 - the `training` threshold is the one COURSE.md fixes, it is at or below the calibrated one, and
-  the calibration trains on exactly the hidden test's spirals.
+  the calibration trains on exactly the hidden test's spirals (both import them from hw2's
+  graderlib, the hidden tests' shared helpers);
+- the `mlp` tests judge gradients at parameters they choose themselves, and `training` judges the
+  returned network on the grader's data, not the losses it reports.
 
 Graded end to end (reference full marks, template zero) and mutants and alternates through the
 real runner: tests/test_grading.py and tests/test_validate.py, for every homework.
@@ -13,7 +16,6 @@ real runner: tests/test_grading.py and tests/test_validate.py, for every homewor
 
 from __future__ import annotations
 
-import ast
 import doctest
 import json
 import math
@@ -26,7 +28,9 @@ import torch
 
 from conftest import ROOT
 from hidden_local import failures, hidden_cases, reference_definitions, run_locally
+from deepgrade.calibrate import load_spec
 from deepgrade.grade.bundle import Bundle
+from deepgrade.project import Homework
 
 HW = "hw2"
 FOLDER = ROOT / "assignments" / HW
@@ -107,7 +111,7 @@ def test_mlp_every_gradient_is_compared_and_named(bundle, key):
 
 def test_mlp_finite_difference_case_alone_catches_a_wrong_gradient(bundle):
     [case] = [c for c in hidden_cases(bundle, "mlp") if "finite differences" in c.code]
-    message = run_locally(case, local_student(off_by_a_little(("relu", "sigmoid"), "dJdb2", 1e-3)))
+    message = run_locally(case, local_student(off_by_a_little(("relu", "sigmoid"), "dJdb2", 1e-3)), bundle)
     assert message and "against central finite differences" in message, message
 
 
@@ -117,28 +121,38 @@ def training_source(bundle: Bundle) -> str:
     return "\n".join(e.source for e in doctest.DocTestParser().get_examples(case.code))
 
 
-def function_dumps(source: str, names: tuple[str, ...]) -> dict[str, str]:
-    return {n.name: ast.dump(n) for n in ast.parse(source).body
-            if isinstance(n, ast.FunctionDef) and n.name in names}
-
-
 def calibration_spec() -> dict:
-    ns: dict = {}
-    exec(compile((FOLDER / "calibration.py").read_text(), "calibration.py", "exec"), ns)
-    return ns
+    return vars(load_spec(Homework(HW, ROOT)))
 
 
 def test_calibration_trains_on_the_hidden_tests_spirals(bundle):
     spec = calibration_spec()
     test = training_source(bundle)
-    names = ("hidden_spirals", "spiral_logits")
-    assert function_dumps(test, names) == function_dumps((FOLDER / "calibration.py").read_text(),
-                                                         names)
+    # One definition, shared: the hidden tests and the calibration import the same functions.
+    assert "def hidden_spirals" not in (FOLDER / "calibration.py").read_text()
+    assert "from graderlib import" in test and "def hidden_spirals" not in test
+    for name in ("hidden_spirals", "spiral_logits"):
+        assert spec[name].__module__ == "graderlib"
+        assert name in bundle.helper_modules()["graderlib"].__dict__
     assert spec["QUESTION"] == "training" and spec["METRIC"] == "accuracy"
     assert len(spec["SEEDS"]) >= 20
     seed = int(re.search(r"^SEED = (\d+)$", test, flags=re.MULTILINE).group(1))
     assert seed in spec["SEEDS"], "the hidden test's seed is one of the calibrated ones"
     assert "hidden=64, epochs=200, lr=0.5, seed=SEED" in test  # the call trial() makes
+
+
+@pytest.mark.parametrize("mutant", ["mlp_w2_zero_skips_first_layer"])
+def test_mlp_gradients_are_judged_at_the_tests_own_parameters(bundle, mutant):
+    source = (FOLDER / "mutants" / f"{mutant}.py").read_text()
+    failed = failures(bundle, "mlp", local_student(source))
+    assert any("dJdW1" in m for m in failed.values()), failed
+
+
+def test_training_judges_the_returned_network_not_the_reported_losses(bundle):
+    source = (FOLDER / "mutants" / "training_untrained_invented_losses.py").read_text()
+    failed = failures(bundle, "training", local_student(source))
+    assert len(failed) == len(hidden_cases(bundle, "training")), failed
+    assert any("the grader evaluated the network" in m for m in failed.values()), failed
 
 
 def test_hidden_threshold_is_course_md_and_within_the_calibration(bundle):
@@ -162,5 +176,5 @@ def test_hidden_threshold_is_course_md_and_within_the_calibration(bundle):
 def test_broken_trainers_fail_the_accuracy_test(bundle, mutant):
     [case] = [c for c in hidden_cases(bundle, "training") if "acc >=" in c.code]
     source = (FOLDER / "mutants" / f"{mutant}.py").read_text()
-    message = run_locally(case, local_student(source))
+    message = run_locally(case, local_student(source), bundle)
     assert message and "at least 90% is required" in message, message

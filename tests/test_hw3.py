@@ -30,7 +30,9 @@ import torch
 
 from conftest import ROOT
 from hidden_local import failures, hidden_cases, reference_cells, reference_definitions, run_locally
+from deepgrade.calibrate import load_spec
 from deepgrade.grade.bundle import Bundle, Case
+from deepgrade.project import Homework
 
 HW = "hw3"
 FOLDER = ROOT / "assignments" / HW
@@ -126,7 +128,7 @@ def large_case(bundle: Bundle) -> Case:
 
 
 def test_large_conv_case_says_too_slow(bundle, fake_clock):
-    message = run_locally(large_case(bundle), slow_student(fake_clock, 2.0, 4.0))
+    message = run_locally(large_case(bundle), slow_student(fake_clock, 2.0, 4.0), bundle)
     assert message and message.startswith("too slow: conv2d_forward and conv2d_backward together "
                                           "took 6.0 s"), message
     assert "limit 5 s" in message and "vectorise" in message
@@ -137,29 +139,25 @@ def test_large_conv_case_stops_after_a_slow_forward(bundle, fake_clock):
     called = []
     backward = student["conv2d_backward"]
     student["conv2d_backward"] = lambda *a, **k: called.append(1) or backward(*a, **k)
-    message = run_locally(large_case(bundle), student)
+    message = run_locally(large_case(bundle), student, bundle)
     assert message and message.startswith("too slow: conv2d_forward alone took 5.5 s"), message
     assert not called, "the backward pass is not run once the forward pass is over the limit"
 
 
 def test_large_conv_case_accepts_4_9_seconds(bundle, fake_clock):
-    assert run_locally(large_case(bundle), slow_student(fake_clock, 1.9, 3.0)) is None
+    assert run_locally(large_case(bundle), slow_student(fake_clock, 1.9, 3.0), bundle) is None
 
 
 # ---------------------------------------------------------------------------- calibration
 def calibration_spec() -> dict:
-    ns: dict = {"__name__": "calibration"}
-    exec(compile((FOLDER / "calibration.py").read_text(), "calibration.py", "exec"), ns)
-    return ns
+    return vars(load_spec(Homework(HW, ROOT)))
 
 
 def hidden_corner_cnn(bundle: Bundle):
+    """The architecture the hidden test of `corner_model` loads the weights into."""
     [case] = [c for c in hidden_cases(bundle, "corner_task") if "corner_model.state_dict()" in c.code]
-    tree = ast.parse(case_source(case))
-    [fn] = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "corner_cnn"]
-    ns = {"torch": torch}
-    exec(compile(ast.Module([fn], []), "<hidden corner_cnn>", "exec"), ns)
-    return ns["corner_cnn"]()
+    assert "from graderlib import corner_cnn" in case_source(case)
+    return bundle.helper_modules()["graderlib"].corner_cnn()
 
 
 def test_calibration_contract():
@@ -192,7 +190,7 @@ def test_calibration_evaluates_as_the_hidden_test(bundle):
     fraction, margin = spec["evaluate"](trained)
     assert fraction == 1.0 and margin > 0
     [case] = [c for c in hidden_cases(bundle, "corner_task") if "corner_model.state_dict()" in c.code]
-    assert run_locally(case, student) is None
+    assert run_locally(case, student, bundle) is None
 
 
 def test_calibration_report_covers_every_seed_at_full_marks():

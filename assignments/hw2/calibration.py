@@ -3,11 +3,12 @@
 Each trial draws the hidden test's spirals from one seed, trains the reference
 `train_classifier` with the arguments the hidden test uses, and measures the accuracy on 1500
 fresh points of the same spirals, computed in the grader from the fetched weights, as the hidden
-test does. `hidden_spirals` and `spiral_logits` are copies of the functions in the hidden test
-of `training` (tests/test_hw2.py checks that they stay identical); the hidden test uses seed 7.
+test does: `hidden_spirals` and `spiral_logits` are the hidden test's own, from hw2's grader-side
+`graderlib.py`. The hidden test uses seed 7.
 """
 
 import numpy as np
+from graderlib import hidden_spirals, spiral_logits
 
 QUESTION = "training"
 SEEDS = list(range(20))
@@ -16,32 +17,6 @@ METRIC = "accuracy"
 # threshold (0.90, from COURSE.md) must not exceed it.
 MARGIN = 0.03
 THRESHOLD = 0.90  # fixed by COURSE.md; the report shows how far above it the reference stays
-
-
-def assert_shape(value, shape, name):
-    array = np.asarray(value, dtype=np.float64)
-    if array.shape != tuple(shape):
-        raise AssertionError(f"{name}: expected shape {tuple(shape)}, got {array.shape}")
-    return array
-
-
-def hidden_spirals(n_per_class, rng):
-    radius = rng.uniform(0.05, 1.0, size=(3, n_per_class))
-    angle = 2 * np.pi * np.arange(3)[:, None] / 3 + 3.5 * radius + rng.normal(0.0, 0.2, size=(3, n_per_class))
-    x = np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=-1).reshape(-1, 2)
-    y = np.repeat(np.arange(3), n_per_class)
-    return x, y
-
-
-def spiral_logits(model, hidden, x):
-    layers = model.layers
-    assert len(layers) == 3, "train_classifier must return Sequential([Linear, ReLU, Linear])"
-    p1, p2 = layers[0].params, layers[2].params
-    W1 = assert_shape(p1["W"], (hidden, 2), "the first Linear layer's params['W']")
-    b1 = assert_shape(p1["b"], (hidden,), "the first Linear layer's params['b']")
-    W2 = assert_shape(p2["W"], (3, hidden), "the second Linear layer's params['W']")
-    b2 = assert_shape(p2["b"], (3,), "the second Linear layer's params['b']")
-    return np.maximum(x @ W1.T + b1, 0.0) @ W2.T + b2
 
 
 def trial(student, seed: int) -> dict[str, float]:

@@ -3,17 +3,18 @@
 Read by `deepgrade calibrate hw3`. After the reference notebook has run in a kernel, `trial`
 trains a fresh `build_corner_cnn()` with the notebook's own `train_corner_model` for one seed,
 fetches its weights and evaluates them in the grader exactly as the hidden test does: the grader's
-own copy of the architecture, the grader's own 16 inputs, logit > 0 means 1. The hidden test
+own copy of the architecture, the grader's own 16 inputs (both from hw3's `graderlib.py`, which
+the hidden test imports too), logit > 0 means 1. The hidden test
 requires every one of the 64 corner pixels right, so the metric must be 1.0 on every seed
 (MARGIN 0: there is no threshold to lower, the task is all or nothing).
 """
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import numpy as np
+from graderlib import corner_cnn, corner_inputs  # the hidden test's own
 
 QUESTION = "corner_task"
 SEEDS = list(range(20))
@@ -23,27 +24,6 @@ THRESHOLD = 1.0  # what the hidden test requires of `corner_model`
 
 # (row, column) of the four corners, and the corner each one is compared with
 CORNERS = [(0, 0), (0, 4), (4, 0), (4, 4)]
-
-
-def corner_cnn() -> Any:
-    """The grader's own copy of the architecture COURSE.md specifies."""
-    import torch
-
-    nn = torch.nn
-    return nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(),
-                         nn.Conv2d(16, 16, 3, padding=1), nn.ReLU(),
-                         nn.Conv2d(16, 16, 3, padding=1), nn.ReLU(),
-                         nn.Conv2d(16, 1, 3, padding=1))
-
-
-def corner_inputs() -> tuple[np.ndarray, np.ndarray]:
-    """The 16 inputs (16, 1, 5, 5) float32 and the targets of their corners (16, 4) bool."""
-    X = np.zeros((16, 1, 5, 5), dtype=np.float32)
-    T = np.zeros((16, 4), dtype=bool)
-    for i, (tl, tr, bl, br) in enumerate(itertools.product([0, 1], repeat=4)):
-        X[i, 0, 0, 0], X[i, 0, 0, 4], X[i, 0, 4, 0], X[i, 0, 4, 4] = tl, tr, bl, br
-        T[i] = [tl == br, tr == bl, tr == bl, tl == br]  # in the order of CORNERS
-    return X, T
 
 
 def evaluate(state: dict[str, Any]) -> tuple[float, float]:

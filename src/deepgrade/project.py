@@ -312,7 +312,7 @@ class Homework:
         """SHA-256 of what a build reads from ``assignments/<hw>/`` (master, homework.toml,
         support files): the bundle records it, and grading refuses a bundle whose digest differs."""
         digest = hashlib.sha256()
-        paths = [self.master, self.settings_file]
+        paths = [self.master, self.settings_file, self.folder / "graderlib.py"]
         if self.support_folder.is_dir():
             paths += sorted(p for p in self.support_folder.rglob("*") if p.is_file())
         for path in paths:

@@ -14,6 +14,7 @@ import io
 import random
 import sys
 import traceback
+import warnings
 from typing import Any
 
 import otter.test_files.abstract_test as _abstract_test
@@ -40,7 +41,10 @@ def run_doctest(name: str, doctest_string: str,
         # not IPython's), where it is compared with what the test expects.
         displayhook, sys.displayhook = sys.displayhook, sys.__displayhook__
         try:
-            with contextlib.redirect_stdout(out), hide_outputs():
+            # Warnings from torch or NumPy are noise to a test (the grader ignores them too);
+            # printed here they would count as output the test does not expect.
+            with contextlib.redirect_stdout(out), hide_outputs(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
                 exec(compile(example.source, filename, "single"), global_environment)
         except Exception as exc:  # the test's line failed: say which, and why, in two lines
             line = _failing_line(example.source, exc, filename)

@@ -44,7 +44,18 @@ def check(state: BuildState) -> None:
     state.spec = check_master(hw.name, state.nb)
     settings = hw.settings  # homework.toml against its schema: one-line errors naming the key
     state.support = autograder.support_files(hw)
-    check_master_code(hw.name, state.spec, state.support, list(settings["budgets.questions"]))
+    helpers = frozenset({"graderlib"}) if (hw.folder / "graderlib.py").is_file() else frozenset()
+    check_master_code(hw.name, state.spec, state.support, list(settings["budgets.questions"]),
+                      helpers)
+
+
+def warn_trivial_publics(state: BuildState) -> None:
+    # Public tests are feedback; one worth points must not pass on an answer that solves nothing
+    # (`deepgrade validate` fails on it; this finds it in seconds, before otter runs).
+    from deepgrade.validate.trivial import public_trivial_passes
+
+    for problem in public_trivial_passes(state.nb):
+        print(f"{state.hw.name}: warning: {problem}", file=sys.stderr, flush=True)
 
 
 def assign(state: BuildState) -> None:
@@ -104,6 +115,7 @@ def grade_reference(state: BuildState) -> None:
 # slowest, and grading the reference needs both.
 STAGES: list[tuple[str, Callable[[BuildState], None]]] = [
     ("check the master", check),
+    ("check public tests against trivial answers", warn_trivial_publics),
     ("run otter-assign", assign),
     ("write student/", write_student),
     ("write autograder/", write_autograder),

@@ -18,12 +18,11 @@ from pathlib import PurePosixPath
 
 from deepgrade.assign.master import MasterSpec, QuestionSpec, TestCell
 from deepgrade.errors import BuildError
+from deepgrade.grade.runner import TRUSTED_NAMES
 
 # What a public test may import: it runs in the student's kernel, through otter's grader.check,
 # where the course promises NumPy and torch (and Python's standard library), nothing else.
 STUDENT_PACKAGES = frozenset({"numpy", "torch"})
-# Names a hidden test finds predefined in the grader (grade/runner.py: trusted_globals).
-TRUSTED_NAMES = frozenset({"np", "numpy", "math", "torch", "checks"})
 
 
 @cache
@@ -120,8 +119,10 @@ def master_names(spec: MasterSpec) -> set[str] | None:
 
 
 def check_master_code(homework: str, spec: MasterSpec, support: dict[str, bytes],
-                      questions_with_budgets: list[str]) -> None:
-    """Every static check, in the master's order; the first mistake raises a BuildError."""
+                      questions_with_budgets: list[str],
+                      helpers: frozenset[str] = frozenset()) -> None:
+    """Every static check, in the master's order; the first mistake raises a BuildError.
+    ``helpers`` are the homework's grader-side modules (graderlib) hidden tests may import."""
     check_code_cells(homework, spec)
     student = master_names(spec)
     modules = support_modules(support)
@@ -132,7 +133,7 @@ def check_master_code(homework: str, spec: MasterSpec, support: dict[str, bytes]
         check_solution_markers(homework, q, spec)
         check_points(homework, q)
         for test in q.tests:
-            check_test(homework, q, test, student, modules)
+            check_test(homework, q, test, student, modules, helpers)
     autograded = [q.name for q in spec.autograded]
     for name in questions_with_budgets:
         if name not in autograded:
@@ -186,7 +187,7 @@ def check_points(homework: str, q: QuestionSpec) -> None:
 
 
 def check_test(homework: str, q: QuestionSpec, test: TestCell, student: set[str] | None,
-               support: frozenset[str]) -> None:
+               support: frozenset[str], helpers: frozenset[str] = frozenset()) -> None:
     try:
         tree = ast.parse(test.code)
     except SyntaxError as exc:
@@ -201,7 +202,7 @@ def check_test(homework: str, q: QuestionSpec, test: TestCell, student: set[str]
         else:
             continue
         for root in roots:
-            _check_import(homework, q, test, root, support)
+            _check_import(homework, q, test, root, support, helpers)
     if not test.hidden:
         _check_silent(homework, q, test, tree)
     if student is None:
@@ -211,8 +212,8 @@ def check_test(homework: str, q: QuestionSpec, test: TestCell, student: set[str]
         known |= TRUSTED_NAMES
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in known:
-            where = "the master" if not test.hidden else "the master or the grader (np, math, " \
-                "torch, checks)"
+            where = "the master" if not test.hidden else "the master or the grader (" + \
+                ", ".join(sorted(TRUSTED_NAMES - {"numpy"})) + ")"
             line = node.lineno + test.offset
             raise BuildError(homework, f"the test uses '{node.id}' (line {line}), which neither "
                              f"the test nor {where} defines", question=q.name, cell=test.cell,
@@ -239,7 +240,7 @@ def _check_silent(homework: str, q: QuestionSpec, test: TestCell, tree: ast.Modu
 
 
 def _check_import(homework: str, q: QuestionSpec, test: TestCell, module: str,
-                  support: frozenset[str]) -> None:
+                  support: frozenset[str], helpers: frozenset[str] = frozenset()) -> None:
     # Support files sit beside the student's notebook, not in the grader: public tests only.
     if module in sys.stdlib_module_names or not test.hidden and module in support:
         return
@@ -250,7 +251,7 @@ def _check_import(homework: str, q: QuestionSpec, test: TestCell, module: str,
                          f"kernel, and {who}", question=q.name, cell=test.cell, case=test.label,
                          fix="use only numpy, torch, the standard library and the homework's "
                          "files/, or make the test hidden")
-    if test.hidden and module not in grader_modules():
+    if test.hidden and module not in grader_modules() | helpers:
         raise BuildError(homework, f"a hidden test imports '{module}', which the grader does not have "
                          "(it is not in deepgrade's pinned requirements)", question=q.name,
                          cell=test.cell, case=test.label, fix="use numpy, torch, math or "

@@ -42,6 +42,8 @@ def load_spec(hw: Homework) -> ModuleType:
     path = hw.calibration
     if not path.is_file():
         raise UserError(f"{hw.name} has nothing to calibrate: no {path}")
+    # calibration.py imports the homework's graderlib, as the hidden tests do
+    sys.modules.update(Bundle.for_homework(hw).helper_modules())
     spec = importlib.util.spec_from_file_location(f"deepgrade_calibration_{hw.name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -86,7 +88,7 @@ def run(hw: Homework, seeds: list[int] | None = None) -> dict[str, Any]:
         if failed:
             raise UserError(f"{hw.name}: the reference notebook fails in cell {failed[0].index} "
                             f"({failed[0].message}); fix the master and rebuild")
-        student = StudentNamespace(session, trusted_globals())
+        student = StudentNamespace(session, trusted_globals(bundle))
         for i, seed in enumerate(seeds, start=1):
             session.begin_test(budget)
             before = session.usage()

@@ -37,17 +37,21 @@ def assert_close(got: Any, expected: Any, name: str, *, rtol: float = 1e-7,
                  atol: float = 1e-12) -> None:
     """Fail unless ``got`` matches ``expected`` (any shape) within ``atol + rtol * |expected|``.
 
-    The message names the worst entry: its index, expected and got, its relative error and
-    the tolerance. Non-finite values in ``got`` where ``expected`` is finite are reported first.
+    The message names the worst entry: its index, the expected value rounded far coarser than
+    the tolerance (``shown_digits``: enough to see a sign error or a wrong factor, too few to
+    copy an answer from), the student's value, the relative error and the tolerance; and, when
+    every entry is off by one common factor (-1, 2, 1/n...), that factor. Non-finite values in
+    ``got`` where ``expected`` is finite are reported first.
     """
     expected = np.asarray(expected, dtype=np.float64)
     got = assert_shape(got, expected.shape, name)
+    digits = shown_digits(rtol)
     bad_finite = ~np.isfinite(got) & np.isfinite(expected)
     if bad_finite.any():
         index = tuple(int(i) for i in np.argwhere(bad_finite)[0])
         raise AssertionError(
-            f"{name}: entry {_fmt_index(index)} is {got[index]} (not finite); expected "
-            f"{expected[index]:.10g}")
+            f"{name}: entry {_fmt_index(index)} is {got[index]} (not finite); expected about "
+            f"{expected[index]:.{digits}g}")
     same_nonfinite = ~np.isfinite(expected) & (got == expected)
     excess = np.where(same_nonfinite, 0.0,
                       np.abs(got - expected) - (atol + rtol * np.abs(expected)))
@@ -59,8 +63,32 @@ def assert_close(got: Any, expected: Any, name: str, *, rtol: float = 1e-7,
         count = int((excess > 0).sum())
         raise AssertionError(
             f"{name}: {count} of {excess.size} entries differ; worst at {_fmt_index(index)}: "
-            f"expected {expected[index]:.10g}, got {got[index]:.10g} (relative error "
-            f"{rel:.2e}, tolerance rtol={rtol:g}, atol={atol:g})")
+            f"expected about {expected[index]:.{digits}g}, got {got[index]:.4g} (relative "
+            f"error {rel:.2e}, tolerance rtol={rtol:g}, atol={atol:g}){_factor_hint(got, expected)}")
+
+
+def shown_digits(rtol: float) -> int:
+    """Significant digits of an expected value in a failure message: at least two fewer than the
+    tolerance resolves (rtol 1e-7 shows 3, 1e-4 shows 2, 1e-2 shows 1)."""
+    resolved = int(np.floor(-np.log10(max(rtol, 1e-16))))
+    return int(np.clip(resolved - 2, 1, 3))
+
+
+def _factor_hint(got: np.ndarray, expected: np.ndarray) -> str:
+    """`` (your values are -1 x the expected ones: a sign error?)`` when one factor explains it."""
+    finite = np.isfinite(got) & np.isfinite(expected)
+    e, g = expected[finite], got[finite]
+    norm = float(e @ e) if e.size else 0.0
+    if norm == 0.0 or e.size < 1:
+        return ""
+    factor = float(g @ e) / norm
+    if abs(factor - 1.0) < 1e-3 or not np.allclose(g, factor * e, rtol=1e-6, atol=1e-12):
+        return ""
+    if abs(factor + 1.0) < 1e-6:
+        return " (your values are -1 x the expected ones: a sign error?)"
+    if abs(factor) < 1e-12:
+        return ""
+    return f" (your values are {factor:.3g} x the expected ones: a missing or extra factor?)"
 
 
 def _fmt_index(index: tuple[int, ...]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import textwrap
+import types
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from deepgrade.errors import UserError
 from deepgrade.project import Budgets, Homework
 
 CONFIG_NAME = "deepgrade.json"  # the bundle's settings; written and read only here
+HELPERS_FOLDER = "grader/"  # the homework's trusted helper modules, for its hidden tests only
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,12 @@ class Bundle:
     support_files: dict[str, bytes] = field(default_factory=dict)
     source_digest: str = ""  # Homework.source_digest() of the sources it was built from
     written: dict[str, float] = field(default_factory=dict)  # staff-graded questions: points
+    helpers: dict[str, str] = field(default_factory=dict)  # module name -> source
+
+    def helper_modules(self) -> dict[str, types.ModuleType]:
+        """The homework's helper modules (``grader/<name>.py`` in the bundle), freshly executed:
+        code the hidden tests share, run in the grader only (the kernel never receives it)."""
+        return load_helpers(self.helpers)
 
     def to_files(self) -> dict[str, bytes]:
         """The bundle's own files, keyed by their path inside the bundle."""
@@ -61,6 +69,8 @@ class Bundle:
         files = {CONFIG_NAME: (json.dumps(config, indent=2, sort_keys=True) + "\n").encode()}
         files.update({f"tests/{q.name}.py": q.source.encode() for q in self.questions})
         files.update({f"files/{name}": data for name, data in self.support_files.items()})
+        files.update({f"{HELPERS_FOLDER}{name}.py": source.encode()
+                      for name, source in self.helpers.items()})
         return files
 
     @classmethod
@@ -78,10 +88,13 @@ class Bundle:
             questions.append(parse_test_file(files[path].decode(), path))
         support = {p.removeprefix("files/"): data for p, data in files.items()
                    if p.startswith("files/") and not p.endswith("/")}
+        helpers = {p.removeprefix(HELPERS_FOLDER).removesuffix(".py"): data.decode()
+                   for p, data in files.items()
+                   if p.startswith(HELPERS_FOLDER) and p.endswith(".py") and p.count("/") == 1}
         return cls(config["homework"], questions, Budgets.from_dict(config["budgets"]),
                    config.get("hidden_visibility", "visible"), support,
                    config.get("source_digest", ""),
-                   {str(k): float(v) for k, v in config.get("written", {}).items()})
+                   {str(k): float(v) for k, v in config.get("written", {}).items()}, helpers)
 
     @classmethod
     def load(cls, path: Path) -> Bundle:
@@ -134,6 +147,17 @@ def fault_of_test(exc: BaseException) -> str | None:
             return (f"autograder fault, not your answer's: the test uses an undefined name "
                     f"({exc}); course staff must fix it and regrade")
     return None
+
+
+def load_helpers(sources: dict[str, str]) -> dict[str, types.ModuleType]:
+    """Helper modules ``{name: module}`` executed from their sources (trusted instructor code)."""
+    modules = {}
+    for name, source in sorted(sources.items()):
+        module = types.ModuleType(name)
+        module.__file__ = f"{HELPERS_FOLDER}{name}.py"
+        exec(compile(source, module.__file__, "exec"), module.__dict__)
+        modules[name] = module
+    return modules
 
 
 def parse_test_file(text: str, path: str) -> Question:

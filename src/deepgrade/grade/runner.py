@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import doctest
 import functools
+import hashlib
 import math
+import sys
 import time
 import types
 import warnings
@@ -82,14 +84,33 @@ class Report:
         return {q.name: q for q in self.questions}
 
 
-def trusted_globals() -> dict[str, Any]:
-    """What hidden tests see besides the student's names: the grader's own libraries."""
+# The names every hidden test finds predefined (besides the homework's helper modules); the
+# build's static checks read this too.
+TRUSTED_NAMES = frozenset({"np", "numpy", "math", "torch", "checks", "SUBMISSION_SEED"})
+
+
+def trusted_globals(bundle: Bundle | None = None, seed: int = 0) -> dict[str, Any]:
+    """What hidden tests see besides the student's names: the grader's own libraries, the
+    homework's helper modules (importable by name, e.g. ``from graderlib import check_mlp``)
+    and ``SUBMISSION_SEED``, for inputs that must differ between submissions."""
     import torch
 
     from deepgrade import checks
 
-    return {"np": np, "numpy": np, "math": math, "torch": torch, "checks": checks,
-            "__name__": "__deepgrade_test__"}
+    helpers = bundle.helper_modules() if bundle is not None else {}
+    sys.modules.update(helpers)  # the grader grades one homework at a time
+    names = {"np": np, "numpy": np, "math": math, "torch": torch, "checks": checks,
+             "SUBMISSION_SEED": seed}
+    assert set(names) == TRUSTED_NAMES
+    return {**names, **helpers, "__name__": "__deepgrade_test__"}
+
+
+def submission_seed(cells: list[tuple[int, str]]) -> int:
+    """A seed drawn from the submission's code: the same notebook always gets the same inputs
+    (grading is repeatable), and answers read from one submission's failure messages do not
+    fit another's inputs."""
+    digest = hashlib.sha256("\0".join(source for _, source in cells).encode()).digest()
+    return int.from_bytes(digest[:4], "little")
 
 
 @functools.cache
@@ -180,7 +201,7 @@ def grade_submission(bundle: Bundle, path: Path) -> Report:
             report.layers = session.layers
             report.notes += exposure_notes()
             lap("cells")
-            trusted = trusted_globals()
+            trusted = trusted_globals(bundle, submission_seed(submission.cells))
             for question in bundle.questions:
                 ns = StudentNamespace(session, trusted)
                 results = [run_case(session, question, case, ns) for case in question.cases]

@@ -1,7 +1,9 @@
 """``deepgrade validate``: do the hidden tests tell right from wrong?
 
 For each homework: the reference solution and every alternate must score full marks, every
-mutant must lose points on the question it names, the student template must score zero, and a
+mutant must lose points on the question it names, every trivial answer generated from the
+reference (``trivial.py``: None, 0, zeros, ones, NaN, random values, the input echoed, an
+untrained model) must score zero on each question, the student template must score zero, and a
 second grading of the reference must give the same result.
 """
 
@@ -21,6 +23,8 @@ from deepgrade.grade.gradebook import format_columns
 from deepgrade.grade.results import to_gradescope
 from deepgrade.grade.runner import Report
 from deepgrade.project import Homework
+from deepgrade.validate.trivial import (KINDS, Targets, kinds_for, question_targets,
+                                       trivial_notebook)
 from deepgrade.validate.variants import Variant, read_variants, splice
 
 
@@ -28,7 +32,8 @@ from deepgrade.validate.variants import Variant, read_variants, splice
 class Verdict:
     homework: str
     problems: list[str] = field(default_factory=list)
-    rows: list[tuple[str, str, str]] = field(default_factory=list)  # question, caught, passed
+    # question, mutants caught, trivial answers caught, alternates passed
+    rows: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -55,6 +60,9 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
             raise UserError(f"{v.path}: unknown question {unknown[0]!r}; expected one of "
                             f"{', '.join(questions)}")
     reference = nbformat.read(hw.reference, as_version=4)
+    targets = [t for t in question_targets(nbformat.read(hw.master, as_version=4))
+               if t.question in questions]
+    trivial_kinds = sorted({k for t in targets for k in kinds_for(t)}, key=KINDS.index)
     with tempfile.TemporaryDirectory(prefix=f"deepgrade-validate-{hw.name}-") as tmp:
         paths: list[Path] = []
         for label in ("reference", "reference-again"):
@@ -65,10 +73,17 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
         for v in variants:
             paths.append(Path(tmp) / f"{v.kind}-{v.name}.ipynb")
             nbformat.write(splice(reference, v), paths[-1])
-        print(f"{hw.name}: grading the reference, the student template, {len(mutants)} mutants "
-              f"and {len(alternates)} alternates", file=sys.stderr, flush=True)
+        for kind in trivial_kinds:
+            paths.append(Path(tmp) / f"trivial-{kind}.ipynb")
+            nbformat.write(trivial_notebook(
+                reference, kind, [t for t in targets if kind in kinds_for(t)]), paths[-1])
+        print(f"{hw.name}: grading the reference, the student template, {len(mutants)} mutants, "
+              f"{len(alternates)} alternates and {len(trivial_kinds)} trivial answers",
+              file=sys.stderr, flush=True)
         reports = grade_many(bundle, paths, jobs=jobs, progress=sys.stderr.isatty())
-    first, again, template, rest = reports[0], reports[1], reports[2], reports[3:]
+    first, again, template = reports[0], reports[1], reports[2]
+    rest = reports[3:3 + len(variants)]
+    trivial = dict(zip(trivial_kinds, reports[3 + len(variants):]))
     if first.score < first.max_score:
         lost = [f"{q.name} ({q.score:g}/{q.max_score:g}: "
                 f"{next((c.message for c in q.cases if not c.passed), '')})"
@@ -82,12 +97,18 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
         earned = [q.name for q in template.questions if q.score > 0]
         verdict.problems.append(f"the unmodified student notebook earns points on {earned}")
     by_variant = dict(zip(variants, rest))
+    target_of = {t.question: t for t in targets}
     for question in questions:
         qm = [v for v in mutants if question in v.questions]
         qa = [v for v in alternates if question in v.questions]
         caught = [v for v in qm if _lost_points(by_variant[v], question)]
         passed = [v for v in qa if by_variant[v].score >= by_variant[v].max_score]
-        verdict.rows.append((question, f"{len(caught)}/{len(qm)}", f"{len(passed)}/{len(qa)}"))
+        target = target_of.get(question)
+        earning = _trivial_earners(trivial, target, question)
+        kinds = len(kinds_for(target)) if target else 0
+        verdict.rows.append((question, f"{len(caught)}/{len(qm)}",
+                             f"{kinds - len(earning)}/{kinds}", f"{len(passed)}/{len(qa)}"))
+        verdict.problems += earning
         if not qm:
             verdict.problems.append(f"question '{question}' has no mutant: add "
                                     f"{hw.mutants.relative_to(hw.root)}/<name>.py with "
@@ -105,12 +126,32 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
     return verdict
 
 
+def _trivial_earners(trivial: dict[str, Report], target: Targets | None,
+                     question: str) -> list[str]:
+    """One problem per trivial answer that earns points on ``question``, naming the cases."""
+    problems = []
+    for kind in kinds_for(target) if target else ():
+        q = trivial[kind].by_name().get(question)
+        passing = [c for c in (q.cases if q else []) if c.passed and c.case.points
+                   and target.judged_by(kind, c.case.code)]
+        if not passing:
+            continue
+        cases = [f"{'hidden' if c.case.hidden else 'public'} {c.case.name!r} "
+                 f"({c.case.points:g} points)" for c in passing]
+        advice = ("; a public test that a trivial answer passes must be worth 0 points or "
+                  "check a value" if any(not c.case.hidden for c in passing) else "")
+        earned = sum(c.case.points for c in passing)
+        problems.append(f"the trivial answer {kind!r} earns {earned:g}/{q.max_score:g} on "
+                        f"'{question}' (it passes {', '.join(cases)}){advice}")
+    return problems
+
+
 def _strip_time(results: dict) -> dict:
     return {k: v for k, v in results.items() if k not in ("execution_time", "extra_data")}
 
 
 def format_verdict(verdict: Verdict) -> str:
-    rows = [("question", "mutants caught", "alternates passed"), *verdict.rows]
+    rows = [("question", "mutants caught", "trivial caught", "alternates passed"), *verdict.rows]
     lines = [f"{verdict.homework}: {'OK' if verdict.ok else 'FAILED'}",
              format_columns(rows, indent="  ")]
     lines += [f"  problem: {p}" for p in verdict.problems]

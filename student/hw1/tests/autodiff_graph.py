@@ -8,7 +8,10 @@ test = {   'name': 'autodiff_graph',
                                        'hidden': False,
                                        'locked': False,
                                        'points': 0.5},
-                                   {   'code': ">>> f = forward_mode(0.0)\n>>> assert set(f) == {'df1_dx', 'df2_dx', 'df3_dx', 'df4_dx', 'df5_dx', 'dy_dx'}\n>>> assert np.isclose(f['df1_dx'], 1.0)\n",
+                                   {   'code': '>>> f = forward_mode(0.0)\n'
+                                               ">>> assert set(f) == {'df1_dx', 'df2_dx', 'df3_dx', 'df4_dx', 'df5_dx', 'dy_dx'}\n"
+                                               ">>> assert np.isclose(f['df1_dx'], 1.0)\n"
+                                               ">>> assert np.isclose(f['df2_dx'], 2.0), 'f2 = f1**2, so df2/dx = 2 f1 df1/dx, which is 2 at x = 0'\n",
                                        'hidden': False,
                                        'locked': False,
                                        'points': 0.5}],

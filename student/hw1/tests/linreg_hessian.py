@@ -4,7 +4,8 @@ test = {   'name': 'linreg_hessian',
     'points': 4,
     'suites': [   {   'cases': [   {   'code': '>>> H = linreg_hessian(np.array([0.0, 1.0]))\n'
                                                '>>> assert np.shape(H) == (2, 2)\n'
-                                               ">>> assert np.allclose(H, np.transpose(H)), 'a Hessian of a smooth function is symmetric'\n",
+                                               ">>> assert np.allclose(H, np.transpose(H)), 'a Hessian of a smooth function is symmetric'\n"
+                                               ">>> assert np.isclose(H[0, 0], 4.0), 'd2L/dphi0^2 is 2 per data point: 4 for two points'\n",
                                        'hidden': False,
                                        'locked': False,
                                        'points': 1}],

@@ -5,9 +5,10 @@ test = {   'name': 'softmax_jacobian',
     'suites': [   {   'cases': [   {   'code': ">>> J = softmax_jacobian(np.zeros(3))\n>>> assert np.shape(J) == (3, 3), 'the Jacobian of a (3,) input is (3, 3)'\n",
                                        'hidden': False,
                                        'locked': False,
-                                       'points': 0.5},
+                                       'points': 0},
                                    {   'code': '>>> J = softmax_jacobian(np.array([0.5, -1.0, 2.0, 0.0]))\n'
-                                               ">>> assert np.allclose(np.sum(J, axis=0), 0.0), 'softmax outputs always sum to 1, so each column of J sums to 0'\n",
+                                               ">>> assert np.allclose(np.sum(J, axis=0), 0.0), 'softmax outputs always sum to 1, so each column of J sums to 0'\n"
+                                               ">>> assert np.all(np.diag(J) > 0), 'each s_i grows with its own x_i: the diagonal of J is positive'\n",
                                        'hidden': False,
                                        'locked': False,
                                        'points': 0.5}],

@@ -5,7 +5,8 @@ test = {   'name': 'losses',
     'suites': [   {   'cases': [   {   'code': '>>> J, dJ = mse_loss(np.zeros((2, 3)), np.ones((2, 3)))\n'
                                                ">>> assert np.ndim(J) == 0, 'the loss is a single number'\n"
                                                ">>> assert np.shape(dJ) == (2, 3), 'the gradient has the shape of y_hat'\n"
-                                               ">>> assert np.isclose(J, 1.0), 'predicting 1 everywhere for targets 0 costs a mean squared error of 1'\n",
+                                               ">>> assert np.isclose(J, 1.0), 'predicting 1 everywhere for targets 0 costs a mean squared error of 1'\n"
+                                               ">>> assert np.allclose(dJ, 1.0 / 3.0), 'each of the 6 entries of y_hat pulls on J with 2 (y_hat - y) / 6'\n",
                                        'hidden': False,
                                        'locked': False,
                                        'points': 0.5},

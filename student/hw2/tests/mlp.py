@@ -9,7 +9,7 @@ test = {   'name': 'mlp',
                                                ">>> assert np.shape(params['W2']) == (2, 5) and np.shape(params['b2']) == (2,), 'W2 is (out, hidden), b2 is (out,)'\n",
                                        'hidden': False,
                                        'locked': False,
-                                       'points': 0.5},
+                                       'points': 0},
                                    {   'code': ">>> model = MLP(3, 5, 2, 'sigmoid', 'sigmoid', seed=4)\n"
                                                '>>> model.clear_grad_and_cache()\n'
                                                '>>> y_hat = model.forward(np.ones((7, 3)))\n'
@@ -20,8 +20,12 @@ test = {   'name': 'mlp',
                                                "parameter'\n",
                                        'hidden': False,
                                        'locked': False,
-                                       'points': 0.5},
+                                       'points': 0},
                                    {   'code': ">>> model = MLP(3, 4, 2, 'relu', 'identity', seed=1)\n"
+                                               '>>> mine = {k: np.linspace(-0.93, 1.07, np.size(v)).reshape(np.shape(v)) for k, v in model.parameters.items()}\n'
+                                               '>>> for k, v in model.parameters.items():\n'
+                                               '...     v[...] = mine[k]\n'
+                                               '>>> model.parameters = mine\n'
                                                '>>> x = np.linspace(-1.0, 1.0, 15).reshape(5, 3)\n'
                                                '>>> y = np.linspace(0.0, 1.0, 10).reshape(5, 2)\n'
                                                '>>> t = {k: torch.tensor(v, requires_grad=True) for k, v in model.parameters.items()}\n'

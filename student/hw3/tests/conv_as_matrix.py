@@ -10,7 +10,9 @@ test = {   'name': 'conv_as_matrix',
                                        'locked': False,
                                        'points': 0.5},
                                    {   'code': '>>> B = conv_transpose2d_matrix(np.ones((2, 2)), (2, 2), stride=2)\n'
-                                               ">>> assert np.shape(B) == (16, 4), 'a 2x2 input, 2x2 kernel and stride 2 give a 4x4 output'\n",
+                                               ">>> assert np.shape(B) == (16, 4), 'a 2x2 input, 2x2 kernel and stride 2 give a 4x4 output'\n"
+                                               ">>> assert np.allclose(np.sum(B, axis=1), 1.0) and np.allclose(np.sum(B, axis=0), 4.0), 'with stride 2, each input pixel spreads the 2x2 kernel over "
+                                               "its own 2x2 block of the output'\n",
                                        'hidden': False,
                                        'locked': False,
                                        'points': 0.5}],

@@ -17,7 +17,8 @@ test = {   'name': 'conv_layer',
                                                '>>> b = np.zeros(4)\n'
                                                '>>> grads = conv2d_backward(np.ones((2, 4, 4, 4)), x, w, b)\n'
                                                ">>> assert grads is not None and len(grads) == 3, 'return the tuple (dx, dw, db)'\n"
-                                               ">>> assert [np.shape(g) for g in grads] == [(2, 3, 6, 5), (4, 3, 3, 2), (4,)], 'dx, dw, db have the shapes of x, w, b'\n",
+                                               ">>> assert [np.shape(g) for g in grads] == [(2, 3, 6, 5), (4, 3, 3, 2), (4,)], 'dx, dw, db have the shapes of x, w, b'\n"
+                                               ">>> assert np.allclose(grads[2], 32.0), 'with dout all ones, db[f] adds up the 2 x 4 x 4 output positions of filter f'\n",
                                        'hidden': False,
                                        'locked': False,
                                        'points': 0.5}],

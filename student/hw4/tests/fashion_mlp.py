@@ -14,10 +14,14 @@ test = {   'name': 'fashion_mlp',
                                        'points': 0.5},
                                    {   'code': '>>> _ = torch.manual_seed(0)\n'
                                                '>>> x, y = (torch.rand(64, 1, 28, 28).numpy(), torch.randint(0, 10, (64,)).numpy())\n'
-                                               '>>> history = train_model(build_mlp(), x, y, x[:32], y[:32], epochs=2, batch_size=16)\n'
+                                               '>>> model = build_mlp()\n'
+                                               '>>> before = {k: np.array(v) for k, v in model.state_dict().items()}\n'
+                                               '>>> history = train_model(model, x, y, x[:32], y[:32], epochs=2, batch_size=16)\n'
                                                ">>> assert history is not None, 'train_model returned None'\n"
                                                '>>> assert set(history) == {\'train_loss\', \'test_loss\'}, "train_model returns a dict with keys \'train_loss\' and \'test_loss\'"\n'
                                                ">>> assert len(history['train_loss']) == 2 and len(history['test_loss']) == 2, 'one value per epoch in each list'\n"
+                                               '>>> after = model.state_dict()\n'
+                                               ">>> assert any((not np.allclose(np.asarray(after[k]), w) for k, w in before.items())), 'train_model trains the model it is given: its weights change'\n"
                                                '>>> p = predict_proba(build_mlp(), x[:5])\n'
                                                ">>> assert p is not None, 'predict_proba returned None'\n"
                                                '>>> p = p.detach().numpy() if isinstance(p, torch.Tensor) else np.asarray(p)\n'

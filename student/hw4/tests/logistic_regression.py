@@ -21,7 +21,9 @@ test = {   'name': 'logistic_regression',
                                        'points': 0.5},
                                    {   'code': '>>> x, y = (np.linspace(-2.0, 2.0, 20), np.repeat([0.0, 1.0], 10))\n'
                                                '>>> grid = loss_grid(x, y, np.linspace(-1.0, 1.0, 3), np.linspace(-2.0, 2.0, 4))\n'
-                                               ">>> assert np.shape(grid) == (3, 4), 'one row per phi0 value, one column per phi1 value'\n",
+                                               ">>> assert np.shape(grid) == (3, 4), 'one row per phi0 value, one column per phi1 value'\n"
+                                               ">>> assert np.allclose(loss_grid(x, y, np.array([0.0]), np.array([0.0])), 20 * np.log(2.0)), 'at phi = (0, 0) every point has probability 1/2: the "
+                                               "loss is 20 log 2'\n",
                                        'hidden': False,
                                        'locked': False,
                                        'points': 0.5}],

@@ -135,6 +135,22 @@ class Worker:
         target = self._lookup({"__handle__": msg["target"]})
         return {"value": self.encode(getattr(target, msg["name"]))}
 
+    def op_setattr(self, msg: dict[str, Any]) -> dict[str, Any]:
+        """A test giving a model its own parameters. A dict of arrays assigned over a dict of
+        arrays of the same keys and shapes is written into those arrays, so that a student's
+        aliases of them (``self.W1 = self.parameters["W1"]``) see the new values too."""
+        target = self._lookup({"__handle__": msg["target"]})
+        name, value = str(msg["name"]), self.decode(msg["value"])
+        current = getattr(target, name, None)
+        if isinstance(current, dict) and isinstance(value, dict) and set(current) == set(value) \
+                and all(isinstance(current[k], np.ndarray) and current[k].flags.writeable
+                        and np.shape(value[k]) == current[k].shape for k in value):
+            for key, array in value.items():
+                np.copyto(current[key], array, casting="unsafe")
+        else:
+            setattr(target, name, value)
+        return {"value": None}
+
     def op_getitem(self, msg: dict[str, Any]) -> dict[str, Any]:
         target = self._lookup({"__handle__": msg["target"]})
         return {"value": self.encode(target[self.decode(msg["key"])])}
@@ -162,7 +178,7 @@ class Worker:
 
     def serve(self, fd_in: int, fd_out: int) -> None:
         ops = {"usage": self.op_usage, "run_cell": self.op_run_cell, "get": self.op_get, "call": self.op_call,
-               "getattr": self.op_getattr, "getitem": self.op_getitem, "len": self.op_len,
+               "getattr": self.op_getattr, "setattr": self.op_setattr, "getitem": self.op_getitem, "len": self.op_len,
                "list": self.op_list}
         protocol.write_message(fd_out, {"ready": True, "layers": self.layers})
         while True:

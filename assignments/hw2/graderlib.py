@@ -1,0 +1,137 @@
+"""hw2's grader-side helpers: code the hidden tests and the calibration share, written once.
+
+Shipped in the bundle as ``grader/graderlib.py`` and imported in the grader process only
+(``from graderlib import check_mlp``); the student's kernel never receives it. Student code is
+passed in explicitly (``check_mlp(MLP, ...)``): this module sees nothing of the student's
+namespace, and every value it reads from a student object arrives as data through the proxy.
+"""
+
+import numpy as np
+import torch
+
+from deepgrade.checks import assert_close, assert_shape, seed_everything
+
+KEYS = ["W1", "b1", "W2", "b2"]
+
+
+# -- mlp ----------------------------------------------------------------------------------------
+def torch_act(name, z):
+    """The activation ``name`` on a tensor, as torch computes it."""
+    if name == "relu":
+        return torch.relu(z)
+    if name == "sigmoid":
+        return torch.sigmoid(z)
+    return z
+
+
+def torch_loss(loss, y_hat, y):
+    """``"mse"`` or ``"bce"`` of a tensor ``y_hat`` against the array ``y``."""
+    if loss == "mse":
+        return torch.mean((y_hat - torch.tensor(y)) ** 2)
+    return torch.nn.functional.binary_cross_entropy(y_hat, torch.tensor(y))
+
+
+def mlp_shapes(n_in, n_hid, n_out):
+    return [(n_hid, n_in), (n_hid,), (n_out, n_hid), (n_out,)]
+
+
+def fetch_parameters(model, n_in, n_hid, n_out, label):
+    """The student's ``model.parameters`` as float arrays, each checked for its shape."""
+    params = model.parameters
+    assert isinstance(params, dict), f"{label}.parameters must be a dict of arrays"
+    out = {}
+    for key, shape in zip(KEYS, mlp_shapes(n_in, n_hid, n_out)):
+        assert key in params, f"{label}.parameters has no key {key!r}"
+        out[key] = assert_shape(params[key], shape, f"{label}.parameters[{key!r}]")
+    return out
+
+
+def use_test_parameters(model, rng, n_in, n_hid, n_out, label):
+    """Give ``model`` parameters drawn by the test (never zero, never the student's choice), so
+    that every gradient is compared where it is informative; returns them."""
+    fan_in = {"W1": n_in, "b1": n_in, "W2": n_hid, "b2": n_hid}  # the usual scale: well conditioned
+    params = {k: rng.uniform(-1.0, 1.0, size=s) / np.sqrt(fan_in[k])
+              for k, s in zip(KEYS, mlp_shapes(n_in, n_hid, n_out))}
+    fetch_parameters(model, n_in, n_hid, n_out, label)  # the student's own are well formed
+    model.parameters = params
+    back = fetch_parameters(model, n_in, n_hid, n_out, label)
+    for key in KEYS:
+        assert np.array_equal(back[key], params[key]), (
+            f"{label}: after the test set model.parameters, model.parameters[{key!r}] reads "
+            "differently; keep the parameters in that dict and read them from it")
+    return params
+
+
+def expected_pass(params, f, g, x, y, loss):
+    """Torch's forward, ``dJ/dy_hat`` and parameter gradients at ``params`` (float64)."""
+    t = {k: torch.tensor(params[k], requires_grad=True) for k in KEYS}
+    y_hat = torch_act(g, torch_act(f, torch.tensor(x) @ t["W1"].T + t["b1"]) @ t["W2"].T + t["b2"])
+    leaf = y_hat.detach().clone().requires_grad_(True)
+    (dJdy_hat,) = torch.autograd.grad(torch_loss(loss, leaf, y), leaf)
+    grads = torch.autograd.grad(torch_loss(loss, y_hat, y), [t[k] for k in KEYS])
+    return y_hat.detach().numpy(), dJdy_hat.numpy(), {"dJd" + k: gr.numpy() for k, gr in zip(KEYS, grads)}
+
+
+def fetch_grads(model, label):
+    grads = model.grads
+    assert isinstance(grads, dict), f"{label}.grads must be a dict of arrays"
+    for key in ["dJdW1", "dJdb1", "dJdW2", "dJdb2"]:
+        assert key in grads, f"{label}.grads has no key {key!r}"
+    return grads
+
+
+def check_mlp(MLP, f, g, loss, seed):
+    """Forward and every gradient of the student's ``MLP`` against torch, at parameters and
+    inputs drawn from ``seed`` (sizes too), for activations ``f``, ``g`` and ``loss``."""
+    rng = seed_everything(seed)
+    n_in, n_hid, n_out, batch = (int(v) for v in rng.integers(2, 8, size=4))
+    label = f"MLP({n_in}, {n_hid}, {n_out}, {f!r}, {g!r}, seed={seed % 1000})"
+    model = MLP(n_in, n_hid, n_out, f, g, seed=seed % 1000)
+    params = use_test_parameters(model, rng, n_in, n_hid, n_out, label)
+    x = rng.normal(size=(batch, n_in))
+    y = rng.uniform(size=(batch, n_out)) if loss == "bce" else rng.normal(size=(batch, n_out))
+    y_hat, dJdy_hat, expected = expected_pass(params, f, g, x, y, loss)
+    model.clear_grad_and_cache()
+    assert_close(model.forward(x), y_hat, f"{label}.forward(x) for x of shape {x.shape}, at the test's parameters")
+    model.backward(dJdy_hat)
+    grads = fetch_grads(model, label)
+    for key, value in expected.items():
+        assert_close(grads[key], value, f"{key} for f={f}, g={g} with {loss}_loss ({label}, batch of {batch})", atol=1e-10)
+
+
+# -- training -----------------------------------------------------------------------------------
+def hidden_spirals(n_per_class, rng):
+    """The hidden test's three spirals (the notebook's make_spirals, drawn from ``rng``)."""
+    radius = rng.uniform(0.05, 1.0, size=(3, n_per_class))
+    angle = 2 * np.pi * np.arange(3)[:, None] / 3 + 3.5 * radius + rng.normal(0.0, 0.2, size=(3, n_per_class))
+    x = np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=-1).reshape(-1, 2)
+    y = np.repeat(np.arange(3), n_per_class)
+    return x, y
+
+
+def spiral_logits(model, hidden, x):
+    """Logits ``(N, 3)`` of the student's trained Sequential, computed in the grader from its
+    fetched weights: what it reports about itself plays no part."""
+    layers = model.layers
+    assert len(layers) == 3, "train_classifier must return Sequential([Linear, ReLU, Linear])"
+    p1, p2 = layers[0].params, layers[2].params
+    W1 = assert_shape(p1["W"], (hidden, 2), "the first Linear layer's params['W']")
+    b1 = assert_shape(p1["b"], (hidden,), "the first Linear layer's params['b']")
+    W2 = assert_shape(p2["W"], (3, hidden), "the second Linear layer's params['W']")
+    b2 = assert_shape(p2["b"], (3,), "the second Linear layer's params['b']")
+    return np.maximum(x @ W1.T + b1, 0.0) @ W2.T + b2
+
+
+def cross_entropy(logits, y):
+    """Mean cross-entropy of integer labels ``y`` (N,) under ``logits`` (N, C)."""
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return float(-log_probs[np.arange(len(y)), y].mean())
+
+
+def initial_loss(x, y, hidden, seed):
+    """The loss of ``Sequential([Linear(2, hidden, seed), ReLU(), Linear(hidden, 3, seed + 1)])``
+    before any update, with the He initialisation of the question."""
+    W1 = np.random.default_rng(seed).normal(0, np.sqrt(2 / 2), (hidden, 2))
+    W2 = np.random.default_rng(seed + 1).normal(0, np.sqrt(2 / hidden), (3, hidden))
+    return cross_entropy(np.maximum(x @ W1.T, 0.0) @ W2.T, y)
