@@ -19,10 +19,10 @@ import multiprocessing
 import sys
 import time
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Callable
 
 from deepgrade.grade.bundle import Bundle
 from deepgrade.grade.runner import Report, failed_report, grade_submission, grader_fault_report

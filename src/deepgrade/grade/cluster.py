@@ -39,9 +39,10 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from deepgrade.errors import UserError
 

@@ -15,7 +15,7 @@ import math
 import os
 import statistics
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -104,8 +104,8 @@ def parse_due(value: object, origin: str) -> str:
         except ValueError:
             raise UserError(f"{origin}: due date '{value}' is not a date and time; write it as "
                             "2026-10-08T23:59:00+00:00") from None
-    when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc).isoformat(timespec="seconds")
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
 # -- the gradebook -----------------------------------------------------------------------------

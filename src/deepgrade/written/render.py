@@ -46,7 +46,8 @@ body { font: 11pt/1.4 "DejaVu Serif", "Liberation Serif", serif; color: #111;
            monospace; background: #f4f4f4; padding: 4px 6px; margin: 6px 0; }
 .fit pre.out { background: none; border-left: 3px solid #bbb; }
 .fit .code-label { font: 8pt "DejaVu Sans", sans-serif; color: #666; margin-top: 8px; }
-.fit table { border-collapse: collapse; } .fit td, .fit th { border: 1px solid #aaa; padding: 2px 5px; }
+.fit table { border-collapse: collapse; }
+.fit td, .fit th { border: 1px solid #aaa; padding: 2px 5px; }
 .missing { margin-top: 2in; text-align: center; font: 16pt "DejaVu Sans", sans-serif;
            color: #666; }
 .missing small { display: block; font-size: 11pt; margin-top: 8px; }
