@@ -221,8 +221,8 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
     assert store is not None  # opened before anything could be graded
     write_views(store, out, hw.name)
     _print_outcome(store, uploads, record, out)
-    keys = {u.key for u in uploads}
-    faults = [r for r in store.rows() if r.key in keys
+    upload_keys = {u.key for u in uploads}
+    faults = [r for r in store.rows() if r.key in upload_keys
               and r.status in (NOT_A_NOTEBOOK, GRADER_FAULT)]
     store.close()
     if faults:

@@ -19,17 +19,19 @@ import multiprocessing
 import sys
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 from deepgrade.grade.bundle import Bundle
 from deepgrade.grade.runner import Report, failed_report, grade_submission, grader_fault_report
 
 # The first note of a report whose submission was not graded because of the grader itself.
 
-OnReport = Callable[[int, Report], None]  # (index in paths, its report), as each one finishes
+# (index in paths, its report), as each one finishes; what it returns is ignored
+OnReport = Callable[[int, Report], object]
 
 
 def no_notebook_report(bundle: Bundle, name: str) -> Report:
@@ -92,7 +94,7 @@ class Progress:
         print(("\r" if self.tty else "") + line, end=end, file=sys.stderr, flush=True)
 
 
-def grade_many(bundle: Bundle, paths: list[Path | None], jobs: int = 1,
+def grade_many(bundle: Bundle, paths: Sequence[Path | None], jobs: int = 1,
                progress: bool = False, names: list[str] | None = None,
                on_report: OnReport | None = None) -> list[Report]:
     """Reports in the order of ``paths`` (``None``: a submission without a notebook); each is
@@ -133,7 +135,7 @@ def grade_many(bundle: Bundle, paths: list[Path | None], jobs: int = 1,
     return reports  # type: ignore[return-value]
 
 
-def _run_pools(bundle: Bundle, paths: list[Path | None], names: list[str], jobs: int, ctx,
+def _run_pools(bundle: Bundle, paths: Sequence[Path | None], names: list[str], jobs: int, ctx,
                finish: Callable[[int, Report], None], zygotes: list, slots) -> None:
     """Grade every index; a pool whose grader died is replaced. At most ``jobs`` submissions
     are in flight, so those lost with a dead grader are known: each is graded again alone, and
@@ -142,8 +144,8 @@ def _run_pools(bundle: Bundle, paths: list[Path | None], names: list[str], jobs:
     suspects: deque[int] = deque()
     first = True
     while todo or suspects:
-        initializer, initargs = (adopt_zygote, (zygotes, slots)) if first else (
-            drop_zygotes, (zygotes,))
+        initializer: Callable[..., None] = adopt_zygote if first else drop_zygotes
+        initargs: tuple[Any, ...] = (zygotes, slots) if first else (zygotes,)
         first = False
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=initializer,
                                  initargs=initargs) as pool:

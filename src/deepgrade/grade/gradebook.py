@@ -14,6 +14,7 @@ import json
 import math
 import os
 import statistics
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,7 +37,7 @@ GRADESCOPE_HEADER = ["Name", "SID", "Email", "Total Score", "Max Points", "Statu
 CANVAS_HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 
 
-def format_columns(rows: list[list[str]] | list[tuple[str, ...]], indent: str = "") -> str:
+def format_columns(rows: Sequence[Sequence[str]], indent: str = "") -> str:
     """Rows as left-aligned text columns, two spaces apart (the first row is the header)."""
     if not rows:
         return ""
@@ -133,7 +134,7 @@ def store_questions(store: GradeStore) -> tuple[list[tuple[str, float]], list[tu
     """(autograded, written) questions with their points, as the last grading recorded them."""
     auto = [tuple(q) for q in store.meta("questions") or []]
     written = [tuple(q) for q in store.meta("written_questions") or []]
-    return auto, written  # type: ignore[return-value]
+    return auto, written
 
 
 def store_policy(store: GradeStore) -> LatePolicy:

@@ -255,7 +255,8 @@ class GradeStore:
             scores = {q: (s, m) for q, s, m in self.conn.execute(
                 "SELECT question, score, max_score FROM scores WHERE grading = ? "
                 "ORDER BY position", (r[0],))}
-            out.append(Grading(*r[:11], json.loads(r[11]), scores, json.loads(r[12])))
+            fields = [*r[:11], json.loads(r[11]), scores, json.loads(r[12])]  # in Grading's order
+            out.append(Grading(*fields))
         return out
 
     def rows(self) -> Iterator[Row]:

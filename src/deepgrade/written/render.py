@@ -109,11 +109,11 @@ def _image_source(url: str, attachments: dict, folder: Path | None) -> str | Non
     if folder is None or "://" in url or url.startswith(("data:", "/")):
         return None  # remote or absolute: rendering is offline and stays inside the submission
     path = (folder / url.split("?")[0]).resolve()
-    mime = IMAGE_TYPES.get(path.suffix.lower())
-    if (mime is None or not path.is_file() or not path.is_relative_to(folder.resolve())
+    file_mime = IMAGE_TYPES.get(path.suffix.lower())
+    if (file_mime is None or not path.is_file() or not path.is_relative_to(folder.resolve())
             or path.stat().st_size > MAX_IMAGE_BYTES):
         return None
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
+    return f"data:{file_mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 
 def markdown_html(source: str, attachments: dict | None = None,
