@@ -40,6 +40,13 @@ def no_notebook_report(bundle: Bundle, name: str) -> Report:
                          f"{bundle.homework}.ipynb")
 
 
+def every_report(reports: list[Report | None]) -> list[Report]:
+    """``reports`` once every slot is filled (each submission's report arrived)."""
+    done = [r for r in reports if r is not None]
+    assert len(done) == len(reports), "a submission was left without a report"
+    return done
+
+
 def is_grader_fault(report: Report) -> bool:
     return bool(report.grader_fault)
 
@@ -112,7 +119,7 @@ def grade_many(bundle: Bundle, paths: Sequence[Path | None], jobs: int = 1,
     if jobs <= 1 or len(paths) <= 1:
         for i, (path, name) in enumerate(zip(paths, names)):
             finish(i, grade_one(bundle, path, name))
-        return reports  # type: ignore[return-value]
+        return every_report(reports)
     # Start-up, overlapped: the graders' zygotes (clean interpreters that load torch for the
     # kernels, about 2 s) start first; meanwhile this process imports what the graders need;
     # then the graders are forked from it, each adopting one zygote. Forking is safe here:
@@ -132,7 +139,7 @@ def grade_many(bundle: Bundle, paths: Sequence[Path | None], jobs: int = 1,
     finally:
         for z in zygotes:
             z.close()
-    return reports  # type: ignore[return-value]
+    return every_report(reports)
 
 
 def _run_pools(bundle: Bundle, paths: Sequence[Path | None], names: list[str], jobs: int, ctx,

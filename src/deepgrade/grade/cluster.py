@@ -200,7 +200,7 @@ def grade_many(bundle: Bundle, paths: Sequence[Path | None], address: str, progr
     """Reports in the order of ``paths`` (``None``: a submission without a notebook), graded on
     the Dask cluster whose scheduler is at ``address``. Same contract as ``batch.grade_many``;
     ``on_report(i, report)`` is called as each submission's report arrives (in any order)."""
-    from deepgrade.grade.batch import Progress, grade_one
+    from deepgrade.grade.batch import Progress, every_report, grade_one
     from deepgrade.grade.runner import failed_report
 
     names = names or [p.name if p else "(none)" for p in paths]
@@ -259,7 +259,7 @@ def grade_many(bundle: Bundle, paths: Sequence[Path | None], address: str, progr
     if len(kinds) > 1:  # each results.json names its own; say it once for the whole batch
         print(f"deepgrade: note: the workers sandboxed kernels with different layers: "
               f"{'; '.join(', '.join(k) for k in sorted(kinds))}", file=sys.stderr)
-    return reports  # type: ignore[return-value]
+    return every_report(reports)
 
 
 def _arrived(i: int, report: Report, bar, on_report) -> None:

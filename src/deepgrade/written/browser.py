@@ -123,7 +123,8 @@ def find_chromium() -> str:
         raise UserError(f"deepgrade written needs the Debian packages {', '.join(missing)}; "
                         f"install them with `sudo scripts/system-deps.sh written` (or apt-get "
                         f"install {' '.join(missing)})")
-    return chromium  # type: ignore[return-value]
+    assert chromium is not None  # else it is in `missing`
+    return chromium
 
 
 async def _route(route) -> None:
