@@ -7,14 +7,19 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.deepgrade-installed
 HW ?=
 
-.PHONY: release test venv system-deps validate clean-venv
+.PHONY: release test lint venv system-deps validate clean-venv
 
 release: $(STAMP)
 	$(VENV)/bin/deepgrade build $(HW)
 
-test: $(STAMP)
+test: $(STAMP) lint
 	@./scripts/system-deps.sh test
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# ruff (style, bug patterns, imports) and mypy (types) over src/; settings in pyproject.toml.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src
+	$(VENV)/bin/mypy
 
 validate: $(STAMP)
 	$(VENV)/bin/deepgrade validate $(HW)

@@ -271,7 +271,7 @@ class Homework:
 
     # generated
     def out(self, kind: str) -> Path:
-        """Generated folder ``<out_root>/<kind>/<hw>`` for kind in student, autograder, solutions."""
+        """Generated folder ``<out_root>/<kind>/<hw>``, kind: student, autograder, solutions."""
         return (self.out_root or self.root) / kind / self.name
 
     @property

@@ -49,7 +49,8 @@ def run_doctest(name: str, doctest_string: str,
         except Exception as exc:  # the test's line failed: say which, and why, in two lines
             line = _failing_line(example.source, exc, filename)
             message = " ".join(str(exc).split())
-            return False, f"    {line}\n    {type(exc).__name__}{': ' + message if message else ''}\n"
+            detail = ": " + message if message else ""
+            return False, f"    {line}\n    {type(exc).__name__}{detail}\n"
         finally:
             sys.displayhook = displayhook
         if not doctest.OutputChecker().check_output(example.want, out.getvalue(), 0):

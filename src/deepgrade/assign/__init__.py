@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from deepgrade.assign import autograder, solutions
 from deepgrade.assign.deterministic import normalize_notebook, write_notebook
@@ -24,18 +25,29 @@ from deepgrade.assign.otter_assign import AssignOutput, run_otter_assign
 from deepgrade.grade.bundle import Bundle, write_support_files
 from deepgrade.project import Homework
 
+if TYPE_CHECKING:
+    import nbformat
+
+T = TypeVar("T")
+
 
 @dataclass
 class BuildState:
     hw: Homework  # its out_root is where student/, autograder/, solutions/ go
     scratch: Path
     execute: bool = True
-    nb: object = None
+    nb: nbformat.NotebookNode | None = None
     spec: MasterSpec | None = None
     support: dict[str, bytes] = field(default_factory=dict)  # assignments/<hw>/files/, read once
     assigned: AssignOutput | None = None
     bundle: Bundle | None = None
     written: list[Path] = field(default_factory=list)
+
+
+def _after(value: T | None, stage: str) -> T:
+    """``value``, which the earlier stage ``stage`` sets (STAGES runs in order)."""
+    assert value is not None, f"the stage '{stage}' runs first"
+    return value
 
 
 def check(state: BuildState) -> None:
@@ -54,32 +66,36 @@ def warn_trivial_publics(state: BuildState) -> None:
     # (`deepgrade validate` fails on it; this finds it in seconds, before otter runs).
     from deepgrade.validate.trivial import public_trivial_passes
 
-    for problem in public_trivial_passes(state.nb):
+    for problem in public_trivial_passes(_after(state.nb, "check")):
         print(f"{state.hw.name}: warning: {problem}", file=sys.stderr, flush=True)
 
 
 def assign(state: BuildState) -> None:
-    state.assigned = run_otter_assign(state.hw.name, state.nb, state.scratch)
+    nb = _after(state.nb, "check the master")
+    state.assigned = run_otter_assign(state.hw.name, nb, state.scratch)
 
 
 def write_student(state: BuildState) -> None:
     import nbformat
 
+    assigned = _after(state.assigned, "run otter-assign")
     out = state.hw.out("student")
     _reset(out)
-    nb = solutions.add_feedback(nbformat.read(state.assigned.student_notebook, as_version=4))
+    nb = solutions.add_feedback(nbformat.read(assigned.student_notebook, as_version=4))
     write_notebook(normalize_notebook(nb, state.hw.name), state.hw.student_notebook)
-    shutil.copytree(state.assigned.student_tests, out / "tests")
+    shutil.copytree(assigned.student_tests, out / "tests")
     write_support_files({**state.support, **solutions.student_files()}, out)
     state.written.append(out)
 
 
 def write_autograder(state: BuildState) -> None:
+    spec = _after(state.spec, "check the master")
+    assigned = _after(state.assigned, "run otter-assign")
     out = state.hw.out("autograder")
     _reset(out)
-    names = [q.name for q in state.spec.autograded]
-    written = {q.name: float(q.points or 0) for q in state.spec.manual}
-    state.bundle = autograder.make_bundle(state.hw, names, state.assigned.autograder_tests,
+    names = [q.name for q in spec.autograded]
+    written = {q.name: float(q.points or 0) for q in spec.manual}
+    state.bundle = autograder.make_bundle(state.hw, names, assigned.autograder_tests,
                                           state.support, written)
     autograder.write_bundle(state.hw, state.bundle)
     state.written.append(out)
@@ -87,19 +103,21 @@ def write_autograder(state: BuildState) -> None:
 
 def write_solutions(state: BuildState) -> None:
     hw = state.hw
+    spec = _after(state.spec, "check the master")
+    assigned = _after(state.assigned, "run otter-assign")
     out = hw.out("solutions")
     _reset(out)
-    nb = solutions.add_feedback(solutions.solution_notebook(state.assigned.autograder_notebook))
+    nb = solutions.add_feedback(solutions.solution_notebook(assigned.autograder_notebook))
     if state.execute:
         timeout = int(hw.budgets.cell_seconds)
-        solutions.execute(hw.name, nb, state.assigned.student_tests, timeout,
-                          {**state.support, **solutions.student_files()}, state.spec)
-        solutions.check_public_tests(hw.name, nb, state.spec)
+        solutions.execute(hw.name, nb, assigned.student_tests, timeout,
+                          {**state.support, **solutions.student_files()}, spec)
+        solutions.check_public_tests(hw.name, nb, spec)
     nb = normalize_notebook(nb, hw.name)
     write_notebook(nb, hw.reference)
     (out / f"{hw.name}-solutions.html").write_text(solutions.render_html(nb))
     title = hw.settings[""]["title"]
-    (out / "written-answers.md").write_text(solutions.written_answers(hw.name, state.spec, title))
+    (out / "written-answers.md").write_text(solutions.written_answers(hw.name, spec, title))
     state.written.append(out)
 
 
@@ -107,7 +125,8 @@ def grade_reference(state: BuildState) -> None:
     """Grade the executed solutions with the trusted grader, as a submission: every point must
     be earned, or the build names the test that the reference fails, with its own message."""
     if state.execute:
-        solutions.check_reference_grade(state.hw, state.bundle, state.spec)
+        solutions.check_reference_grade(state.hw, _after(state.bundle, "write autograder/"),
+                                        _after(state.spec, "check the master"))
 
 
 # Order matters: `check` gives the cell-numbered errors before otter sees the master; `assign`

@@ -65,7 +65,8 @@ def requirements_text() -> str:
     """The pinned environment, from the installed deepgrade (package data), so that a course
     folder of its own needs nothing from deepgrade's repository."""
     lock = (TEMPLATES / "requirements.lock").read_text()
-    return "# Pinned by deepgrade (requirements.lock); torch 2.13.0 CPU is installed first.\n" + lock
+    header = "# Pinned by deepgrade (requirements.lock); torch 2.13.0 CPU is installed first.\n"
+    return header + lock
 
 
 def write_bundle(hw: Homework, bundle: Bundle) -> Path:

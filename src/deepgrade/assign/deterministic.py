@@ -25,7 +25,8 @@ def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
     path.write_text(nbformat.writes(nb) + "\n")
 
 
-def write_zip(path: Path, files: dict[str, bytes], executables: frozenset[str] = frozenset()) -> None:
+def write_zip(path: Path, files: dict[str, bytes],
+              executables: frozenset[str] = frozenset()) -> None:
     """Write ``files`` (name -> bytes) sorted, with one timestamp and fixed permissions."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:

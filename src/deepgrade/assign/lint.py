@@ -167,8 +167,9 @@ def check_points(homework: str, q: QuestionSpec) -> None:
                          cell=q.first_cell, fix="write the question's total, e.g. 'points: 4'")
     if total is None:
         if free and fixed:
-            raise BuildError(homework, f"some test cases have points and {len(free)} have none (worth "
-                             "0 then)", question=q.name, cell=free[0].cell, case=free[0].label,
+            raise BuildError(homework, f"some test cases have points and {len(free)} have none "
+                             "(worth 0 then)", question=q.name, cell=free[0].cell,
+                             case=free[0].label,
                              fix="give every case points, or give the question 'points: N'")
         return
     if fixed > total + 1e-9:
@@ -252,8 +253,8 @@ def _check_import(homework: str, q: QuestionSpec, test: TestCell, module: str,
                          fix="use only numpy, torch, the standard library and the homework's "
                          "files/, or make the test hidden")
     if test.hidden and module not in grader_modules() | helpers:
-        raise BuildError(homework, f"a hidden test imports '{module}', which the grader does not have "
-                         "(it is not in deepgrade's pinned requirements)", question=q.name,
+        raise BuildError(homework, f"a hidden test imports '{module}', which the grader does not "
+                         "have (it is not in deepgrade's pinned requirements)", question=q.name,
                          cell=test.cell, case=test.label, fix="use numpy, torch, math or "
                          "deepgrade.checks")
 

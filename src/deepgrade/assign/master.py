@@ -16,7 +16,6 @@ import yaml
 
 from deepgrade.errors import BuildError
 
-
 _BEGIN_CONFIG = re.compile(r'\s*"""\s*#\s*BEGIN\s+TEST\s+CONFIG', re.IGNORECASE)
 _END_CONFIG = re.compile(r'\s*"""\s*#\s*END\s+TEST\s+CONFIG', re.IGNORECASE)
 
@@ -30,7 +29,8 @@ class TestCell:
     points: float | None  # ``points:`` of its TEST CONFIG, None when not given
     code: str  # the test's Python, without its config block
     number: int = 0  # position among its question's test cases, from 1 (as otter orders them)
-    offset: int = 0  # lines of the cell before ``code`` (its config): cell line = code line + offset
+    # lines of the cell before ``code`` (its config): cell line = code line + offset
+    offset: int = 0
 
     @property
     def label(self) -> str:
@@ -190,8 +190,9 @@ def check_master(homework: str, nb: nbformat.NotebookNode) -> MasterSpec:
             config = _yaml(homework, body, number)
         elif word == "BEGIN QUESTION":
             if current is not None:
-                raise BuildError(homework, "BEGIN QUESTION inside another question", question=name,
-                                 cell=number, fix=f"add an END QUESTION raw cell before cell {number}")
+                raise BuildError(homework, "BEGIN QUESTION inside another question",
+                                 question=name, cell=number,
+                                 fix=f"add an END QUESTION raw cell before cell {number}")
             data = _yaml(homework, body, number)
             qname = data.get("name")
             if not isinstance(qname, str) or not qname.isidentifier():
@@ -204,8 +205,9 @@ def check_master(homework: str, nb: nbformat.NotebookNode) -> MasterSpec:
             if current is None:
                 raise BuildError(homework, "END QUESTION without BEGIN QUESTION", cell=number)
             if block is not None:
-                raise BuildError(homework, f"END QUESTION while {block} is still open", question=name,
-                                 cell=number, fix=f"add an END {block} raw cell before it")
+                raise BuildError(homework, f"END QUESTION while {block} is still open",
+                                 question=name, cell=number,
+                                 fix=f"add an END {block} raw cell before it")
             if not current.manual and not current.tests:
                 raise BuildError(homework, "an autograded question has no tests", question=name,
                                  cell=current.first_cell, fix="add a BEGIN TESTS block, or "

@@ -34,8 +34,10 @@ def run_otter_assign(homework: str, nb: nbformat.NotebookNode, scratch: Path) ->
 
     nb = nbformat.from_dict(nb)
     for cell in nb.cells:
-        if cell.cell_type == "raw" and cell.source.lstrip().upper().startswith("# ASSIGNMENT CONFIG"):
-            config = yaml.safe_load(cell.source.split("\n", 1)[1] if "\n" in cell.source else "") or {}
+        if cell.cell_type == "raw" and cell.source.lstrip().upper().startswith(
+                "# ASSIGNMENT CONFIG"):
+            body = cell.source.split("\n", 1)[1] if "\n" in cell.source else ""
+            config = yaml.safe_load(body) or {}
             config.update(FORCED_CONFIG)
             cell.source = "# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config, sort_keys=True)
             break
@@ -52,6 +54,7 @@ def run_otter_assign(homework: str, nb: nbformat.NotebookNode, scratch: Path) ->
     except Exception as exc:  # otter raises bare exceptions for format problems
         text = one_line(exc) or type(exc).__name__
         raise BuildError(homework, f"otter-assign failed: {text}",
-                         fix="check the question and test markers around the cell it names") from None
+                         fix="check the question and test markers around the cell it names"
+                         ) from None
     return AssignOutput(dist / "student" / f"{homework}.ipynb", dist / "student" / "tests",
                         dist / "autograder" / f"{homework}.ipynb", dist / "autograder" / "tests")

@@ -19,7 +19,8 @@ from deepgrade.written.questions import PAGES_PER_QUESTION
 
 _MARKER_LINE = re.compile(r"^\s*#\s*(BEGIN|END) SOLUTION\s*$|^\s*#\s*SOLUTION\s*$", re.MULTILINE)
 FEEDBACK = "deepgrade_feedback"  # templates/deepgrade_feedback.py: short grader.check messages
-_FEEDBACK_LINE = f"import {FEEDBACK}  # shorter grader.check messages (the file beside this notebook)"
+_FEEDBACK_LINE = (f"import {FEEDBACK}  "
+                  "# shorter grader.check messages (the file beside this notebook)")
 
 
 def student_files() -> dict[str, bytes]:
@@ -78,7 +79,8 @@ def execute(homework: str, nb: nbformat.NotebookNode, public_tests: Path, timeou
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                                 resources={"metadata": {"path": tmp}}, record_timing=False)
         try:
-            # The kernel's own start-up chatter (transport warnings) is not the instructor's business.
+            # The kernel's own start-up chatter (transport warnings) is not the instructor's
+            # business.
             client.execute(stderr=subprocess.DEVNULL, env=env)
         except CellExecutionError as exc:
             failed = next(((c, o) for c in nb.cells for o in c.get("outputs", [])
@@ -88,7 +90,8 @@ def execute(homework: str, nb: nbformat.NotebookNode, public_tests: Path, timeou
             first = " ".join(first.split())[:200]
             raise BuildError(homework, f"the solution notebook fails: {first}",
                              cell=spec.cell_of(failed[0].source) if failed else None,
-                             fix="run the master notebook top to bottom and fix that cell") from None
+                             fix="run the master notebook top to bottom and fix that cell"
+                             ) from None
 
 
 _CASE_RESULT = re.compile(r"^\s*(\w+) - (\d+) result:\n(.*?)(?=^\s*\w+ - \d+ result:|\Z)",
@@ -100,7 +103,8 @@ def check_public_tests(homework: str, nb: nbformat.NotebookNode, spec: MasterSpe
     otter compares doctest output, so a test line that prints something fails there even
     though deepgrade's grader (which only executes it) would pass it."""
     for cell in nb.cells:
-        match = re.search(r'grader\.check\(["\'](\w+)["\']\)', cell.source) if cell.cell_type == "code" else None
+        match = (re.search(r'grader\.check\(["\'](\w+)["\']\)', cell.source)
+                 if cell.cell_type == "code" else None)
         if not match:
             continue
         text = "".join(str(o.get("data", {}).get("text/plain", o.get("text", "")))
@@ -115,7 +119,8 @@ def check_public_tests(homework: str, nb: nbformat.NotebookNode, spec: MasterSpe
                 why = " ".join(m.group(3).replace("❌ Test case failed", "").split())[:200]
                 break
         raise BuildError(homework, "the reference solution fails this public test in "
-                         f"grader.check: {why}", question=question.name, cell=case.cell if case else None,
+                         f"grader.check: {why}", question=question.name,
+                         cell=case.cell if case else None,
                          case=case.label if case else None,
                          fix="fix the test or the solution (a test line that prints a value "
                          "fails there: write `assert ...`)")

@@ -45,6 +45,7 @@ def load_spec(hw: Homework) -> ModuleType:
     # calibration.py imports the homework's graderlib, as the hidden tests do
     sys.modules.update(Bundle.for_homework(hw).helper_modules())
     spec = importlib.util.spec_from_file_location(f"deepgrade_calibration_{hw.name}", path)
+    assert spec is not None and spec.loader is not None  # a .py file always has a loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     missing = [name for name in REQUIRED if not hasattr(module, name)]

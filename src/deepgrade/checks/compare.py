@@ -57,14 +57,14 @@ def assert_close(got: Any, expected: Any, name: str, *, rtol: float = 1e-7,
                       np.abs(got - expected) - (atol + rtol * np.abs(expected)))
     excess = np.nan_to_num(excess, nan=np.inf)
     if excess.size and excess.max() > 0:
-        index = np.unravel_index(int(np.argmax(excess)), excess.shape)
-        index = tuple(int(i) for i in index)
+        index = tuple(int(i) for i in np.unravel_index(int(np.argmax(excess)), excess.shape))
         rel = float(relative_error(got[index], expected[index]))
         count = int((excess > 0).sum())
         raise AssertionError(
             f"{name}: {count} of {excess.size} entries differ; worst at {_fmt_index(index)}: "
             f"expected about {expected[index]:.{digits}g}, got {got[index]:.4g} (relative "
-            f"error {rel:.2e}, tolerance rtol={rtol:g}, atol={atol:g}){_factor_hint(got, expected)}")
+            f"error {rel:.2e}, tolerance rtol={rtol:g}, atol={atol:g})"
+            f"{_factor_hint(got, expected)}")
 
 
 def shown_digits(rtol: float) -> int:

@@ -22,14 +22,30 @@ import deepgrade
 from deepgrade.errors import BuildError, UserError
 from deepgrade.grade.batch import grade_many, is_grader_fault, no_notebook_report
 from deepgrade.grade.bundle import Bundle
-from deepgrade.grade.gradebook import (LatePolicy, format_columns, record_policy, summary,
-                                       write_results_file, write_views)
+from deepgrade.grade.gradebook import (
+    LatePolicy,
+    format_columns,
+    record_policy,
+    summary,
+    write_results_file,
+    write_views,
+)
 from deepgrade.grade.results import to_gradescope
 from deepgrade.grade.runner import Report, failed_report
 from deepgrade.grade.submissions import Upload, discover
 from deepgrade.project import Homework
-from deepgrade.store import (GRADED, GRADER_FAULT, KERNEL_FAILED, NO_NOTEBOOK, NOT_A_NOTEBOOK,
-                             TEMPLATE, WRONG_HOMEWORK, GradeStore, Grading, Row)
+from deepgrade.store import (
+    GRADED,
+    GRADER_FAULT,
+    KERNEL_FAILED,
+    NO_NOTEBOOK,
+    NOT_A_NOTEBOOK,
+    TEMPLATE,
+    WRONG_HOMEWORK,
+    GradeStore,
+    Grading,
+    Row,
+)
 
 TABLE_LIMIT = 40  # above this many submissions, print the summary instead of every row
 
@@ -205,8 +221,8 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
     assert store is not None  # opened before anything could be graded
     write_views(store, out, hw.name)
     _print_outcome(store, uploads, record, out)
-    keys = {u.key for u in uploads}
-    faults = [r for r in store.rows() if r.key in keys
+    upload_keys = {u.key for u in uploads}
+    faults = [r for r in store.rows() if r.key in upload_keys
               and r.status in (NOT_A_NOTEBOOK, GRADER_FAULT)]
     store.close()
     if faults:

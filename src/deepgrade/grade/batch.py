@@ -19,23 +19,32 @@ import multiprocessing
 import sys
 import time
 from collections import deque
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Callable
+from typing import Any
 
 from deepgrade.grade.bundle import Bundle
 from deepgrade.grade.runner import Report, failed_report, grade_submission, grader_fault_report
 
 # The first note of a report whose submission was not graded because of the grader itself.
 
-OnReport = Callable[[int, Report], None]  # (index in paths, its report), as each one finishes
+# (index in paths, its report), as each one finishes; what it returns is ignored
+OnReport = Callable[[int, Report], object]
 
 
 def no_notebook_report(bundle: Bundle, name: str) -> Report:
     """Zero with the reason, for an upload that holds no notebook."""
     return failed_report(bundle, name, f"no .ipynb notebook was submitted; submit "
                          f"{bundle.homework}.ipynb")
+
+
+def every_report(reports: list[Report | None]) -> list[Report]:
+    """``reports`` once every slot is filled (each submission's report arrived)."""
+    done = [r for r in reports if r is not None]
+    assert len(done) == len(reports), "a submission was left without a report"
+    return done
 
 
 def is_grader_fault(report: Report) -> bool:
@@ -92,7 +101,7 @@ class Progress:
         print(("\r" if self.tty else "") + line, end=end, file=sys.stderr, flush=True)
 
 
-def grade_many(bundle: Bundle, paths: list[Path | None], jobs: int = 1,
+def grade_many(bundle: Bundle, paths: Sequence[Path | None], jobs: int = 1,
                progress: bool = False, names: list[str] | None = None,
                on_report: OnReport | None = None) -> list[Report]:
     """Reports in the order of ``paths`` (``None``: a submission without a notebook); each is
@@ -110,7 +119,7 @@ def grade_many(bundle: Bundle, paths: list[Path | None], jobs: int = 1,
     if jobs <= 1 or len(paths) <= 1:
         for i, (path, name) in enumerate(zip(paths, names)):
             finish(i, grade_one(bundle, path, name))
-        return reports  # type: ignore[return-value]
+        return every_report(reports)
     # Start-up, overlapped: the graders' zygotes (clean interpreters that load torch for the
     # kernels, about 2 s) start first; meanwhile this process imports what the graders need;
     # then the graders are forked from it, each adopting one zygote. Forking is safe here:
@@ -130,10 +139,10 @@ def grade_many(bundle: Bundle, paths: list[Path | None], jobs: int = 1,
     finally:
         for z in zygotes:
             z.close()
-    return reports  # type: ignore[return-value]
+    return every_report(reports)
 
 
-def _run_pools(bundle: Bundle, paths: list[Path | None], names: list[str], jobs: int, ctx,
+def _run_pools(bundle: Bundle, paths: Sequence[Path | None], names: list[str], jobs: int, ctx,
                finish: Callable[[int, Report], None], zygotes: list, slots) -> None:
     """Grade every index; a pool whose grader died is replaced. At most ``jobs`` submissions
     are in flight, so those lost with a dead grader are known: each is graded again alone, and
@@ -142,8 +151,8 @@ def _run_pools(bundle: Bundle, paths: list[Path | None], names: list[str], jobs:
     suspects: deque[int] = deque()
     first = True
     while todo or suspects:
-        initializer, initargs = (adopt_zygote, (zygotes, slots)) if first else (
-            drop_zygotes, (zygotes,))
+        initializer: Callable[..., None] = adopt_zygote if first else drop_zygotes
+        initargs: tuple[Any, ...] = (zygotes, slots) if first else (zygotes,)
         first = False
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=initializer,
                                  initargs=initargs) as pool:

@@ -125,7 +125,8 @@ class Bundle:
         if bundle.source_digest != hw.source_digest():
             raise UserError(f"{hw.name}: the autograder bundle is older than "
                             f"{hw.folder.relative_to(hw.root)}/ (the master, homework.toml or "
-                            f"files/ changed since the last build); run `deepgrade build {hw.name}`")
+                            f"files/ changed since the last build); "
+                            f"run `deepgrade build {hw.name}`")
         return bundle
 
 

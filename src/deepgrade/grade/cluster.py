@@ -39,9 +39,10 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from deepgrade.errors import UserError
 
@@ -194,13 +195,13 @@ def check_workers(client: Client, address: str) -> None:
               "per core (--nworkers N)", file=sys.stderr)
 
 
-def grade_many(bundle: Bundle, paths: list[Path | None], address: str, progress: bool = False,
+def grade_many(bundle: Bundle, paths: Sequence[Path | None], address: str, progress: bool = False,
                names: list[str] | None = None,
-               on_report: Callable[[int, Report], None] | None = None) -> list[Report]:
+               on_report: Callable[[int, Report], object] | None = None) -> list[Report]:
     """Reports in the order of ``paths`` (``None``: a submission without a notebook), graded on
     the Dask cluster whose scheduler is at ``address``. Same contract as ``batch.grade_many``;
     ``on_report(i, report)`` is called as each submission's report arrives (in any order)."""
-    from deepgrade.grade.batch import Progress, grade_one
+    from deepgrade.grade.batch import Progress, every_report, grade_one
     from deepgrade.grade.runner import failed_report
 
     names = names or [p.name if p else "(none)" for p in paths]
@@ -217,8 +218,9 @@ def grade_many(bundle: Bundle, paths: list[Path | None], address: str, progress:
         queue = []
         for i, (path, name) in enumerate(zip(paths, names)):
             if path is None or not path.is_file():  # nothing to send: the report says why
-                reports[i] = grade_one(bundle, path, name)
-                _arrived(i, reports[i], bar, on_report)
+                report = grade_one(bundle, path, name)
+                reports[i] = report
+                _arrived(i, report, bar, on_report)
             else:
                 queue.append(i)
         queue.reverse()
@@ -231,16 +233,19 @@ def grade_many(bundle: Bundle, paths: list[Path | None], address: str, progress:
             threads = sum(client.nthreads().values())
             while queue and len(pending) < max(2 * threads, MIN_IN_FLIGHT):
                 i = queue.pop()
-                future = client.submit(grade_task, shared, names[i], paths[i].name,
-                                       paths[i].read_bytes(), expected,
+                queued = paths[i]
+                assert queued is not None  # only submissions with a notebook are queued
+                future = client.submit(grade_task, shared, names[i], queued.name,
+                                       queued.read_bytes(), expected,
                                        key=f"deepgrade-{bundle.homework}-{batch}-{i}")
                 futures[future] = i
                 pending.add(future)
             done, pending = _wait_some(pending)
             for future in done:
                 i = futures.pop(future)
-                reports[i] = _collect(future, bundle, names[i], address, failed_report)
-                _arrived(i, reports[i], bar, on_report)
+                report = _collect(future, bundle, names[i], address, failed_report)
+                reports[i] = report
+                _arrived(i, report, bar, on_report)
             if done or threads:
                 alone_since = None
             else:
@@ -255,7 +260,7 @@ def grade_many(bundle: Bundle, paths: list[Path | None], address: str, progress:
     if len(kinds) > 1:  # each results.json names its own; say it once for the whole batch
         print(f"deepgrade: note: the workers sandboxed kernels with different layers: "
               f"{'; '.join(', '.join(k) for k in sorted(kinds))}", file=sys.stderr)
-    return reports  # type: ignore[return-value]
+    return every_report(reports)
 
 
 def _arrived(i: int, report: Report, bar, on_report) -> None:

@@ -14,8 +14,9 @@ import json
 import math
 import os
 import statistics
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ GRADESCOPE_HEADER = ["Name", "SID", "Email", "Total Score", "Max Points", "Statu
 CANVAS_HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 
 
-def format_columns(rows: list[list[str]] | list[tuple[str, ...]], indent: str = "") -> str:
+def format_columns(rows: Sequence[Sequence[str]], indent: str = "") -> str:
     """Rows as left-aligned text columns, two spaces apart (the first row is the header)."""
     if not rows:
         return ""
@@ -104,8 +105,8 @@ def parse_due(value: object, origin: str) -> str:
         except ValueError:
             raise UserError(f"{origin}: due date '{value}' is not a date and time; write it as "
                             "2026-10-08T23:59:00+00:00") from None
-    when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc).isoformat(timespec="seconds")
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
 # -- the gradebook -----------------------------------------------------------------------------
@@ -133,7 +134,7 @@ def store_questions(store: GradeStore) -> tuple[list[tuple[str, float]], list[tu
     """(autograded, written) questions with their points, as the last grading recorded them."""
     auto = [tuple(q) for q in store.meta("questions") or []]
     written = [tuple(q) for q in store.meta("written_questions") or []]
-    return auto, written  # type: ignore[return-value]
+    return auto, written
 
 
 def store_policy(store: GradeStore) -> LatePolicy:

@@ -45,7 +45,8 @@ def read_submission(path: Path, homework: str | None = None) -> ParsedNotebook:
         raise NotebookError(f"{path.name}: file not found")
     raw = path.read_bytes()
     if not raw.strip():
-        raise NotebookError(f"{path.name} is empty; submit the notebook file (.ipynb) you worked in")
+        raise NotebookError(f"{path.name} is empty; "
+                            "submit the notebook file (.ipynb) you worked in")
     try:
         doc = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

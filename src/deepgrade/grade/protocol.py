@@ -140,8 +140,8 @@ def parse(payload: bytes) -> Any:
 def encode_array(array: np.ndarray, *, torch: bool = False) -> dict[str, Any]:
     """Tag a numeric array (any shape) as data."""
     array = np.asarray(array)  # not ascontiguousarray: it would turn a 0-d array into 1-d
-    out = {"__nd__": array.dtype.name, "shape": list(array.shape),
-           "data": base64.b64encode(array.tobytes(order="C")).decode("ascii")}
+    out: dict[str, Any] = {"__nd__": array.dtype.name, "shape": list(array.shape),
+                           "data": base64.b64encode(array.tobytes(order="C")).decode("ascii")}
     if torch:
         out["torch"] = True
     return out
@@ -191,7 +191,8 @@ def decode(obj: Any, *, on_handle: Callable[[dict[str, Any]], Any],
         raise TooComplex(f"nested more than {MAX_DEPTH} levels deep")
     if obj is None or type(obj) in (bool, int, float, str):
         return obj
-    kw = dict(on_handle=on_handle, on_function=on_function, on_array=on_array, depth=depth + 1)
+    kw: dict[str, Any] = dict(on_handle=on_handle, on_function=on_function, on_array=on_array,
+                              depth=depth + 1)
     if type(obj) is list:
         return [decode(v, **kw) for v in obj]
     if type(obj) is not dict:

@@ -108,7 +108,9 @@ def function_source(fn: types.FunctionType, sources: dict[str, str]) -> tuple[st
                 and node.lineno == code.co_firstlineno:
             return f"_test_fn = {ast.get_source_segment(text, node)}", "_test_fn"
         if isinstance(node, ast.FunctionDef) and node.name == fn.__name__:
-            return ast.get_source_segment(text, node), node.name
+            segment = ast.get_source_segment(text, node)
+            assert segment is not None  # nodes from ast.parse always carry their positions
+            return segment, node.name
     raise TypeError(f"the source of {fn.__qualname__} was not found in the test")
 
 

@@ -82,6 +82,11 @@ class Session:
         self.kernel.start()
         self.layers = self.kernel.layers
 
+    def _running(self) -> Kernel:
+        """The kernel: set by ``__enter__`` (and each restart), never unset."""
+        assert self.kernel is not None, "a Session is used inside `with`"
+        return self.kernel
+
     def _out_of_time(self) -> str | None:
         if time.monotonic() < self._end:
             return None
@@ -109,7 +114,7 @@ class Session:
                 if self._out_of_time():
                     raise KernelTimeout("out of time")
                 deadline = min(time.monotonic() + self.budgets.cell_seconds, self._end)
-                reply = self.kernel.request({"op": "run_cell", "source": source}, deadline)
+                reply = self._running().request({"op": "run_cell", "source": source}, deadline)
                 if not reply.get("ok"):
                     raise KernelDied(f"cell {index} failed when it was run again")
         except KernelFault as exc:
@@ -132,7 +137,7 @@ class Session:
                 continue
             deadline = min(now + self.budgets.cell_seconds, notebook_deadline)
             try:
-                reply = self.kernel.request({"op": "run_cell", "source": source}, deadline)
+                reply = self._running().request({"op": "run_cell", "source": source}, deadline)
             except KernelTimeout:
                 why = "time limit" if deadline < self._end else (
                     f"grading this submission used up its total time limit of "
@@ -180,7 +185,7 @@ class Session:
         if late:
             raise StudentError(late)
         try:
-            reply = self.kernel.request(message, self._deadline)
+            reply = self._running().request(message, self._deadline)
         except KernelTimeout:
             raise KernelTimeout(self._out_of_time() or
                                 f"{label} did not finish within the test's time limit") from None
@@ -201,7 +206,7 @@ class Session:
         """Run extra code in the kernel (calibration), within the current test deadline."""
         if self._broken:
             raise StudentError(self._broken)
-        reply = self.kernel.request({"op": "run_cell", "source": source}, self._deadline)
+        reply = self._running().request({"op": "run_cell", "source": source}, self._deadline)
         if not reply.get("ok"):
             raise StudentError(f"{label} raised {one_line(reply.get('error'))}")
 

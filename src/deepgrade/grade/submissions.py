@@ -19,7 +19,7 @@ import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -75,7 +75,7 @@ def parse_created_at(value: object) -> str | None:
     """Gradescope's ``:created_at:`` (a YAML timestamp or ``2026-10-01 10:00:00 UTC``) as ISO
     8601 UTC; None when absent or unreadable."""
     if isinstance(value, datetime):
-        when = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        when = value if value.tzinfo else value.replace(tzinfo=UTC)
     elif isinstance(value, str) and value.strip():
         text = re.sub(r"\s*(UTC|Z)$", "+00:00", value.strip())
         text = re.sub(r"(\.\d{6})\d+", r"\1", text)  # nanoseconds: Python reads microseconds
@@ -84,10 +84,10 @@ def parse_created_at(value: object) -> str | None:
             when = datetime.fromisoformat(text)
         except ValueError:
             return None
-        when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)
     else:
         return None
-    return when.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return when.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _read_metadata(meta: Path) -> dict:

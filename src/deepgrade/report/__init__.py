@@ -146,7 +146,7 @@ def render(store: GradeStore, hide_names: bool = False) -> str:
     not_graded = "".join(
         f"<tr><td>{esc(r.key)}</td>{who_cell(r)}<td>{esc(r.status)}</td><td>"
         f"{esc(r.latest.messages[0] if r.latest and r.latest.messages else '')}</td></tr>"
-        for r in rows if r.status != GRADED) or f"<tr><td colspan=4>none</td></tr>"
+        for r in rows if r.status != GRADED) or "<tr><td colspan=4>none</td></tr>"
     changed = [r for r in rows if r.latest and r.previous
                and (r.latest.scores != r.previous.scores or r.latest.status != r.previous.status)]
     changed_rows = "".join(

@@ -18,10 +18,11 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from deepgrade.errors import UserError
 
@@ -135,7 +136,7 @@ def natural_key(text: str) -> list:
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class GradeStore:
@@ -254,7 +255,8 @@ class GradeStore:
             scores = {q: (s, m) for q, s, m in self.conn.execute(
                 "SELECT question, score, max_score FROM scores WHERE grading = ? "
                 "ORDER BY position", (r[0],))}
-            out.append(Grading(*r[:11], json.loads(r[11]), scores, json.loads(r[12])))
+            fields = [*r[:11], json.loads(r[11]), scores, json.loads(r[12])]  # in Grading's order
+            out.append(Grading(*fields))
         return out
 
     def rows(self) -> Iterator[Row]:

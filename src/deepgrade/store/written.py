@@ -17,6 +17,7 @@ from deepgrade.store import GradeStore
 from deepgrade.written.questions import WrittenQuestion
 from deepgrade.written.scores import read_score_rows
 
+
 def merge_written(store: GradeStore, path: Path, questions: list[WrittenQuestion]
                   ) -> tuple[int, int, list[str]]:
     """Record the written scores of ``path``: (students, scores recorded, students not in the
@@ -44,8 +45,8 @@ def merge_written(store: GradeStore, path: Path, questions: list[WrittenQuestion
             unknown.append(student)
         for q, score in scores.items():
             if not 0 <= score <= points[q]:
-                raise UserError(f"{path}, line {line}: {score:g} for {q} is outside 0..{points[q]:g}"
-                                " (its points in the master)")
+                raise UserError(f"{path}, line {line}: {score:g} for {q} is outside "
+                                f"0..{points[q]:g} (its points in the master)")
             entries.append((student, q, score))
     store.record_written_many(entries, path.name)
     return students, len(entries), unknown

@@ -23,8 +23,7 @@ from deepgrade.grade.gradebook import format_columns
 from deepgrade.grade.results import to_gradescope
 from deepgrade.grade.runner import Report
 from deepgrade.project import Homework
-from deepgrade.validate.trivial import (KINDS, Targets, kinds_for, question_targets,
-                                       trivial_notebook)
+from deepgrade.validate.trivial import KINDS, Targets, kinds_for, question_targets, trivial_notebook
 from deepgrade.validate.variants import Variant, read_variants, splice
 
 
@@ -129,10 +128,14 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
 def _trivial_earners(trivial: dict[str, Report], target: Targets | None,
                      question: str) -> list[str]:
     """One problem per trivial answer that earns points on ``question``, naming the cases."""
-    problems = []
-    for kind in kinds_for(target) if target else ():
+    problems: list[str] = []
+    if target is None:
+        return problems
+    for kind in kinds_for(target):
         q = trivial[kind].by_name().get(question)
-        passing = [c for c in (q.cases if q else []) if c.passed and c.case.points
+        if q is None:
+            continue
+        passing = [c for c in q.cases if c.passed and c.case.points
                    and target.judged_by(kind, c.case.code)]
         if not passing:
             continue

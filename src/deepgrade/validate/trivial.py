@@ -67,7 +67,8 @@ def _read_only_names(code: str) -> set[str]:
         tree = ast.parse(code)
     except SyntaxError:
         return set()
-    loads, stores = set(), set()
+    loads: set[str] = set()
+    stores: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             (loads if isinstance(node.ctx, ast.Load) else stores).add(node.id)
@@ -185,7 +186,7 @@ def _definition_cells(master: nbformat.NotebookNode) -> list[ast.Module]:
                 body = ast.parse(cell.source).body
             except SyntaxError:
                 continue
-            kept = [n for n in body if isinstance(n, kinds)]
+            kept: list[ast.stmt] = [n for n in body if isinstance(n, kinds)]
             if kept:
                 out.append(ast.Module(body=kept, type_ignores=[]))
     return out

@@ -2,9 +2,10 @@
 
 One browser process serves a whole class: ``jobs`` tabs, each loaded once with MathJax, print
 one document (a batch of submissions) after another: the page's body is replaced, MathJax
-typesets it, every answer is fitted to its page, then Chromium prints. Every request a tab makes is answered from here:
-MathJax from Debian's ``libjs-mathjax`` under a made-up origin, anything else refused, so a
-rendering never touches the network and a submission cannot load anything.
+typesets it, every answer is fitted to its page, then Chromium prints. Every request a tab
+makes is answered from here: MathJax from Debian's ``libjs-mathjax`` under a made-up origin,
+anything else refused, so a rendering never touches the network and a submission cannot load
+anything.
 """
 
 from __future__ import annotations
@@ -122,7 +123,8 @@ def find_chromium() -> str:
         raise UserError(f"deepgrade written needs the Debian packages {', '.join(missing)}; "
                         f"install them with `sudo scripts/system-deps.sh written` (or apt-get "
                         f"install {' '.join(missing)})")
-    return chromium  # type: ignore[return-value]
+    assert chromium is not None  # else it is in `missing`
+    return chromium
 
 
 async def _route(route) -> None:

@@ -59,8 +59,9 @@ def _label(prompt: list[str]) -> str:
 def grading_split(homework: str, autograded: float, written: float) -> str:
     """The sentence results.json's top-level output needs: what is autograded, what is not.
 
-    >>> grading_split("hw1", 46, 24)
-    'hw1 has 70 points: 46 autograded (this score) and 24 for written questions, graded by the course staff from your notebook (their scores come separately).'
+    >>> print(grading_split("hw1", 46, 24))  # doctest: +NORMALIZE_WHITESPACE
+    hw1 has 70 points: 46 autograded (this score) and 24 for written questions, graded by the
+    course staff from your notebook (their scores come separately).
     """
     return (f"{homework} has {autograded + written:g} points: {autograded:g} autograded (this "
             f"score) and {written:g} for written questions, graded by the course staff from "

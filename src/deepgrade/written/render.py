@@ -46,7 +46,8 @@ body { font: 11pt/1.4 "DejaVu Serif", "Liberation Serif", serif; color: #111;
            monospace; background: #f4f4f4; padding: 4px 6px; margin: 6px 0; }
 .fit pre.out { background: none; border-left: 3px solid #bbb; }
 .fit .code-label { font: 8pt "DejaVu Sans", sans-serif; color: #666; margin-top: 8px; }
-.fit table { border-collapse: collapse; } .fit td, .fit th { border: 1px solid #aaa; padding: 2px 5px; }
+.fit table { border-collapse: collapse; }
+.fit td, .fit th { border: 1px solid #aaa; padding: 2px 5px; }
 .missing { margin-top: 2in; text-align: center; font: 16pt "DejaVu Sans", sans-serif;
            color: #666; }
 .missing small { display: block; font-size: 11pt; margin-top: 8px; }
@@ -108,11 +109,11 @@ def _image_source(url: str, attachments: dict, folder: Path | None) -> str | Non
     if folder is None or "://" in url or url.startswith(("data:", "/")):
         return None  # remote or absolute: rendering is offline and stays inside the submission
     path = (folder / url.split("?")[0]).resolve()
-    mime = IMAGE_TYPES.get(path.suffix.lower())
-    if (mime is None or not path.is_file() or not path.is_relative_to(folder.resolve())
+    file_mime = IMAGE_TYPES.get(path.suffix.lower())
+    if (file_mime is None or not path.is_file() or not path.is_relative_to(folder.resolve())
             or path.stat().st_size > MAX_IMAGE_BYTES):
         return None
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
+    return f"data:{file_mime};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 
 def markdown_html(source: str, attachments: dict | None = None,

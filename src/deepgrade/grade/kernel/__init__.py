@@ -9,7 +9,12 @@ Everything here except ``client`` may run with student code in the same process;
 reads hidden tests or writes results.
 """
 
-from deepgrade.grade.kernel.client import (GraderFault, Kernel, KernelDied, KernelFault,
-                                           KernelTimeout)
+from deepgrade.grade.kernel.client import (
+    GraderFault,
+    Kernel,
+    KernelDied,
+    KernelFault,
+    KernelTimeout,
+)
 
 __all__ = ["GraderFault", "Kernel", "KernelDied", "KernelFault", "KernelTimeout"]

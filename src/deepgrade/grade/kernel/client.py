@@ -87,8 +87,9 @@ class Zygote:
         if not ready.get("ready"):
             self.close()
             raise GraderFault("the kernel launcher did not start")
-        self.capabilities = sandbox.Capabilities(**{
-            k: tuple(v) if k == "problems" else v for k, v in ready["capabilities"].items()})
+        fields: dict[str, Any] = {  # JSON, as the launcher sent it
+            k: tuple(v) if k == "problems" else v for k, v in ready["capabilities"].items()}
+        self.capabilities = sandbox.Capabilities(**fields)
         announce(self.capabilities)
         self.sock.settimeout(60)
         self._ready = True

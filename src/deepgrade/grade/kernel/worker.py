@@ -47,7 +47,9 @@ class Worker:
         if obj is None or type(obj) in (bool, str, int, float):
             return obj
         if isinstance(obj, np.generic) and obj.dtype.name in protocol.ALLOWED_DTYPES:
-            return obj.item() if obj.dtype.kind in "biuf" else protocol.encode_array(np.asarray(obj))
+            if obj.dtype.kind in "biuf":
+                return obj.item()
+            return protocol.encode_array(np.asarray(obj))
         if isinstance(obj, np.ndarray) and obj.dtype.name in protocol.ALLOWED_DTYPES:
             return protocol.encode_array(obj)
         torch = sys.modules.get("torch")
@@ -172,14 +174,15 @@ class Worker:
         """CPU seconds and peak memory of this kernel and the children it waited for."""
         import resource
 
-        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
         return {"value": {"cpu_seconds": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
                           "maxrss_mb": max(me.ru_maxrss, kids.ru_maxrss) / 1024}}
 
     def serve(self, fd_in: int, fd_out: int) -> None:
-        ops = {"usage": self.op_usage, "run_cell": self.op_run_cell, "get": self.op_get, "call": self.op_call,
-               "getattr": self.op_getattr, "setattr": self.op_setattr, "getitem": self.op_getitem, "len": self.op_len,
-               "list": self.op_list}
+        ops = {"usage": self.op_usage, "run_cell": self.op_run_cell, "get": self.op_get,
+               "call": self.op_call, "getattr": self.op_getattr, "setattr": self.op_setattr,
+               "getitem": self.op_getitem, "len": self.op_len, "list": self.op_list}
         protocol.write_message(fd_out, {"ready": True, "layers": self.layers})
         while True:
             try:

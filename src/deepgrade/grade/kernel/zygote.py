@@ -146,7 +146,8 @@ def _wait_as(pid: int, fd_in: int, fd_out: int, reap_all: bool = False) -> None:
     if pid == 0:
         die_with_parent()
         return
-    os.close(fd_in), os.close(fd_out)
+    os.close(fd_in)
+    os.close(fd_out)
     while True:
         try:
             done, status = os.waitpid(-1 if reap_all else pid, 0)
@@ -162,7 +163,7 @@ CAPABILITIES: Any = None  # what this machine allows, probed once when the zygot
 
 def reap() -> dict[int, int]:
     """Collect exited children; returns {pid: exit code or 128 + signal}."""
-    done = {}
+    done: dict[int, int] = {}
     while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -223,7 +224,8 @@ def serve(sock: socket.socket) -> None:
             if pid == 0:
                 sock.close()
                 become_kernel(request["plan"], fd_in, fd_out)
-            os.close(fd_in), os.close(fd_out)
+            os.close(fd_in)
+            os.close(fd_out)
             reply: dict[str, Any] = {"pid": pid}
         elif op == "kill":
             kill_all(request.get("uid"), request.get("keep"))
