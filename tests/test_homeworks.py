@@ -15,7 +15,7 @@ from deepgrade.assign.master import check_master, read_master
 from deepgrade.grade.bundle import Bundle
 from hidden_local import course_questions
 
-# COURSE.md's question names, copied here so that the check holds even without COURSE.md at hand
+# docs/course.md's question names, copied here so that the check holds even without docs/course.md at hand
 # (when it is, the two must agree too).
 CONTRACT = {
     "hw1": ["softmax", "log_softmax", "softmax_jacobian", "autodiff_graph", "linreg_hessian",

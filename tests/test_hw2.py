@@ -1,10 +1,10 @@
 """hw2 (backpropagation from scratch): what its hidden tests promise, checked.
 
-- the bundle's questions are COURSE.md's, in order; hidden tests carry most of the points;
+- the bundle's questions are docs/course.md's, in order; hidden tests carry most of the points;
 - run in-process against local implementations (fast, no kernel), the hidden tests of `mlp`
   compare every gradient for every (f, g) pair with mse_loss and every f with bce_loss, and say
   which parameter, which pair and which loss in a message that quotes no test code;
-- the `training` threshold is the one COURSE.md fixes, it is at or below the calibrated one, and
+- the `training` threshold is the one docs/course.md fixes, it is at or below the calibrated one, and
   the calibration trains on exactly the hidden test's spirals (both import them from hw2's
   graderlib, the hidden tests' shared helpers);
 - the `mlp` tests judge gradients at parameters they choose themselves, and `training` judges the
@@ -37,7 +37,7 @@ FOLDER = ROOT / "assignments" / HW
 BUNDLE = ROOT / "autograder" / HW / f"{HW}-autograder.zip"
 REFERENCE = ROOT / "solutions" / HW / f"{HW}-solutions.ipynb"
 TEMPLATE = ROOT / "student" / HW / f"{HW}.ipynb"
-# COURSE.md, section "hw2", in order (also compared with COURSE.md itself when it is found).
+# docs/course.md, section "hw2", in order (test_homeworks also compares it with that file).
 QUESTIONS = ["tiny_net", "losses", "mlp", "layers", "training", "model_size", "activations"]
 COURSE_THRESHOLD = 0.90  # "require accuracy >= 0.90 on fresh points of the same spirals"
 PAIRS = [(f, g) for f in ("relu", "sigmoid", "identity") for g in ("relu", "sigmoid", "identity")]

@@ -1,6 +1,6 @@
 """hw3 (convolutions and receptive fields): what its hidden tests promise, checked.
 
-- the bundle's questions are COURSE.md's, in order; hidden tests carry most of the points; the
+- the bundle's questions are docs/course.md's, in order; hidden tests carry most of the points; the
   public tests use only what the student's kernel has (numpy, torch, math);
 - graded end to end, the reference earns full marks and the student template nothing (and the
   template runs top to bottom);
@@ -39,7 +39,7 @@ FOLDER = ROOT / "assignments" / HW
 BUNDLE = ROOT / "autograder" / HW / f"{HW}-autograder.zip"
 REFERENCE = ROOT / "solutions" / HW / f"{HW}-solutions.ipynb"
 TEMPLATE = ROOT / "student" / HW / f"{HW}.ipynb"
-# COURSE.md, section "hw3", in order (also compared with COURSE.md itself when it is found).
+# docs/course.md, section "hw3", in order (test_homeworks also compares it with that file).
 QUESTIONS = ["output_size", "receptive_field", "conv_as_matrix", "conv_layer", "pooling",
              "corner_task"]
 WRITTEN = ["written_output_resolution", "written_variable_size",

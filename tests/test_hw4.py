@@ -19,7 +19,7 @@ from deepgrade.grade.bundle import Bundle
 from deepgrade.project import Homework
 
 HW = ROOT / "assignments" / "hw4"
-# The architecture build_mlp must return (COURSE.md): weight names and shapes.
+# The architecture build_mlp must return (docs/course.md): weight names and shapes.
 MLP_SHAPES = {"1.weight": (256, 784), "1.bias": (256,), "3.weight": (128, 256), "3.bias": (128,),
               "5.weight": (64, 128), "5.bias": (64,), "7.weight": (10, 64), "7.bias": (10,)}
 
@@ -66,7 +66,7 @@ def test_calibration_report_follows_its_spec(calibration):
     summary = calibration["summary"]
     assert summary["margin"] == spec.MARGIN and summary["min"] == min(values)
     assert summary["threshold"] == math.floor((min(values) - spec.MARGIN) * 1000) / 1000
-    # COURSE.md: the reference reaches about 0.85-0.87 at three epochs, "so about 0.84"
+    # docs/course.md: the reference reaches about 0.85-0.87 at three epochs, "so about 0.84"
     assert 0.83 <= summary["threshold"] <= 0.85
     assert calibration["threads"] == 1
 

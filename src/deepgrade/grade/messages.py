@@ -37,7 +37,10 @@ def one_line(text: object, limit: int = LIMIT) -> str:
 def describe_exception(exc: BaseException, limit: int = LIMIT) -> str:
     """``Type: message`` on one line (see ``one_line``)."""
     try:
-        text = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+        # A SyntaxError's str() adds IPython's internal cell name and the line, which the
+        # caller reports once, in the student's terms ("line 5").
+        message = exc.msg if isinstance(exc, SyntaxError) and exc.msg else exc
+        text = f"{type(exc).__name__}: {message}".strip().rstrip(":")
     except Exception:  # a student exception whose __str__ itself raises
         text = type(exc).__name__
     return one_line(text, limit)
