@@ -20,7 +20,7 @@ from deepgrade.grade.bundle import Bundle
 from deepgrade.grade.messages import RESULT_LIMIT, one_line
 from deepgrade.grade.proxy import StudentNamespace
 from deepgrade.grade.results import to_gradescope, write_results
-from deepgrade.grade.runner import CaseResult, QuestionResult, Report, grade_submission
+from deepgrade.grade.runner import CaseResult, QuestionResult, GradingReport, grade_submission
 from deepgrade.grade.session import Session
 from deepgrade.project import Budgets
 from test_sandbox import CORPUS, notebook_with
@@ -37,7 +37,7 @@ def bundle() -> Bundle:
                                budgets=FAST)
 
 
-def grade(bundle: Bundle, base: Path, cell: str, tmp_path: Path) -> tuple[Report, dict, float]:
+def grade(bundle: Bundle, base: Path, cell: str, tmp_path: Path) -> tuple[GradingReport, dict, float]:
     """Grade ``base`` with ``cell`` appended; the report, its results.json as written, seconds."""
     start = time.monotonic()
     report = grade_submission(bundle, notebook_with(base, cell, tmp_path))
@@ -46,11 +46,11 @@ def grade(bundle: Bundle, base: Path, cell: str, tmp_path: Path) -> tuple[Report
     return report, json.loads((tmp_path / "out" / "results.json").read_text()), seconds
 
 
-def lost(report: Report) -> dict[str, float]:
+def lost(report: GradingReport) -> dict[str, float]:
     return {q.name: q.max_score - q.score for q in report.questions if q.score < q.max_score}
 
 
-def messages(report: Report, question: str) -> list[str]:
+def messages(report: GradingReport, question: str) -> list[str]:
     return [c.message for c in report.by_name()[question].cases if not c.passed]
 
 
@@ -196,7 +196,7 @@ def test_messages_in_results_are_one_printable_line_each(bundle, tmp_path):
 def test_the_results_boundary_sanitises_whatever_raised(bundle):
     question = bundle.questions[0]
     forged = "\x1b[2J\nhidden test 2: passed\r\n\u202e" + "z" * 2_000_000
-    report = Report("hw1", "s.ipynb", [QuestionResult(question, [
+    report = GradingReport("hw1", "s.ipynb", [QuestionResult(question, [
         CaseResult(c, False, forged) for c in question.cases])], notes=[forged])
     data = to_gradescope(report)
     text = data["output"] + data["tests"][0]["output"]

@@ -12,7 +12,7 @@ import pytest
 from deepgrade.errors import UserError
 from deepgrade.grade import batch, runner
 from deepgrade.grade.gradebook import LatePolicy, gradebook_csv, lines
-from deepgrade.grade.runner import Report, failed_report
+from deepgrade.grade.runner import GradingReport, failed_report
 from deepgrade.project import Homework
 from deepgrade.store import GRADED, PENDING, GradeStore, Person
 from deepgrade.written.questions import WrittenQuestion
@@ -99,7 +99,7 @@ def test_a_killed_run_keeps_what_it_graded_and_a_resume_finishes_it(tmp_path, mo
     assert (out / "gradebook.csv").read_text().count("\n") == 4
 
 
-def _grade_or_die(bundle, path: Path) -> Report:
+def _grade_or_die(bundle, path: Path) -> GradingReport:
     if path.name == "die.ipynb":
         os._exit(9)  # the grader process dies (an OOM kill looks like this)
     return failed_report(bundle, path.name, "graded")

@@ -31,7 +31,7 @@ from deepgrade.grade.gradebook import (
     write_views,
 )
 from deepgrade.grade.results import to_gradescope
-from deepgrade.grade.runner import Report, failed_report
+from deepgrade.grade.runner import GradingReport, failed_report
 from deepgrade.grade.submissions import Upload, discover
 from deepgrade.project import Homework
 from deepgrade.store import (
@@ -105,7 +105,7 @@ class Prechecks:
     homework: str
     template: list[str] | None
 
-    def verdict(self, bundle: Bundle, upload: Upload) -> tuple[str, Report] | None:
+    def verdict(self, bundle: Bundle, upload: Upload) -> tuple[str, GradingReport] | None:
         if upload.notebook is None:
             return NO_NOTEBOOK, no_notebook_report(bundle, upload.key)
         other = _homework_of(upload.notebook)
@@ -120,7 +120,7 @@ class Prechecks:
         return None
 
 
-def status_of(report: Report) -> str:
+def status_of(report: GradingReport) -> str:
     """How a report from the runner ended: graded, not a notebook, kernel failed, grader fault."""
     if is_grader_fault(report):
         return GRADER_FAULT
@@ -139,7 +139,7 @@ class Recorder:
     """Records each finished report in the store and writes its results.json at once."""
 
     @staticmethod
-    def messages(report: Report) -> list[str]:
+    def messages(report: GradingReport) -> list[str]:
         """The notes the student read, and for a grader fault the reason staff need."""
         staff = [f"staff: {report.grader_fault}"] if report.grader_fault else []
         return list(report.notes) + staff
@@ -149,7 +149,7 @@ class Recorder:
         self.changes: list[tuple[str, Grading, Grading]] = []
         self.regraded = 0  # submissions that had a grading before this one
 
-    def __call__(self, upload: Upload, report: Report, status: str | None = None) -> Grading:
+    def __call__(self, upload: Upload, report: GradingReport, status: str | None = None) -> Grading:
         status = status or status_of(report)
         results = to_gradescope(report, self.bundle.hidden_visibility)
         old = self.store.latest(upload.key)

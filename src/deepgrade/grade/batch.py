@@ -26,28 +26,33 @@ from pathlib import Path
 from typing import Any
 
 from deepgrade.grade.bundle import Bundle
-from deepgrade.grade.runner import Report, failed_report, grade_submission, grader_fault_report
+from deepgrade.grade.runner import (
+    GradingReport,
+    failed_report,
+    grade_submission,
+    grader_fault_report,
+)
 
 # The first note of a report whose submission was not graded because of the grader itself.
 
 # (index in paths, its report), as each one finishes; what it returns is ignored
-OnReport = Callable[[int, Report], object]
+OnReport = Callable[[int, GradingReport], object]
 
 
-def no_notebook_report(bundle: Bundle, name: str) -> Report:
+def no_notebook_report(bundle: Bundle, name: str) -> GradingReport:
     """Zero with the reason, for an upload that holds no notebook."""
     return failed_report(bundle, name, f"no .ipynb notebook was submitted; submit "
                          f"{bundle.homework}.ipynb")
 
 
-def every_report(reports: list[Report | None]) -> list[Report]:
+def every_report(reports: list[GradingReport | None]) -> list[GradingReport]:
     """``reports`` once every slot is filled (each submission's report arrived)."""
     done = [r for r in reports if r is not None]
     assert len(done) == len(reports), "a submission was left without a report"
     return done
 
 
-def is_grader_fault(report: Report) -> bool:
+def is_grader_fault(report: GradingReport) -> bool:
     return bool(report.grader_fault)
 
 
@@ -65,7 +70,7 @@ def drop_zygotes(zygotes: list) -> None:
         z.sock.close()
 
 
-def grade_one(bundle: Bundle, path: Path | None, name: str) -> Report:
+def grade_one(bundle: Bundle, path: Path | None, name: str) -> GradingReport:
     """A report for one submission, whatever happens (a grader bug included)."""
     if path is None:
         return no_notebook_report(bundle, name)
@@ -103,14 +108,14 @@ class Progress:
 
 def grade_many(bundle: Bundle, paths: Sequence[Path | None], jobs: int = 1,
                progress: bool = False, names: list[str] | None = None,
-               on_report: OnReport | None = None) -> list[Report]:
+               on_report: OnReport | None = None) -> list[GradingReport]:
     """Reports in the order of ``paths`` (``None``: a submission without a notebook); each is
     also handed to ``on_report`` as soon as it is finished."""
     names = names or [p.name if p else "(none)" for p in paths]
     bar = Progress(len(paths), progress)
-    reports: list[Report | None] = [None] * len(paths)
+    reports: list[GradingReport | None] = [None] * len(paths)
 
-    def finish(i: int, report: Report) -> None:
+    def finish(i: int, report: GradingReport) -> None:
         reports[i] = report
         if on_report is not None:
             on_report(i, report)
@@ -143,7 +148,7 @@ def grade_many(bundle: Bundle, paths: Sequence[Path | None], jobs: int = 1,
 
 
 def _run_pools(bundle: Bundle, paths: Sequence[Path | None], names: list[str], jobs: int, ctx,
-               finish: Callable[[int, Report], None], zygotes: list, slots) -> None:
+               finish: Callable[[int, GradingReport], None], zygotes: list, slots) -> None:
     """Grade every index; a pool whose grader died is replaced. At most ``jobs`` submissions
     are in flight, so those lost with a dead grader are known: each is graded again alone, and
     one that kills a grader alone is the culprit (a grader fault; its neighbours are unharmed)."""

@@ -10,7 +10,7 @@ default, after which the submission gets a report saying the autograder crashed,
 What travels: the bundle once per batch (a task whose result the workers share; the scheduler
 recomputes it if every worker holding it died), and per submission the notebook's bytes, its
 file name and its key; workers on other machines share no files with this one. What comes back
-is plain data (``report_to_data``), turned back into a ``Report`` against this side's own
+is plain data (``report_to_data``), turned back into a ``GradingReport`` against this side's own
 bundle, so a report never carries test code and a worker cannot hand the grader an object.
 
 One submission at a time per worker process: a grader process owns one zygote and one locked
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from distributed import Client, Future
 
     from deepgrade.grade.bundle import Bundle
-    from deepgrade.grade.runner import Report
+    from deepgrade.grade.runner import GradingReport
 
 CONNECT_SECONDS = 20  # reaching the scheduler
 NO_WORKER_SECONDS = 120  # how long a batch waits with no worker at all before it gives up
@@ -91,7 +91,7 @@ def differences(theirs: dict[str, str], ours: dict[str, str]) -> str:
 
 # ---- the wire: a report as plain data, and back ----------------------------------------------
 
-def report_to_data(report: Report) -> dict[str, Any]:
+def report_to_data(report: GradingReport) -> dict[str, Any]:
     """Everything of a report that grading produced, as JSON-like data; the questions and test
     cases are named, not copied (the receiving side has the same bundle)."""
     return {
@@ -105,9 +105,9 @@ def report_to_data(report: Report) -> dict[str, Any]:
     }
 
 
-def report_from_data(bundle: Bundle, data: dict[str, Any]) -> Report:
-    """The ``Report`` that ``report_to_data`` described, against this side's ``bundle``."""
-    from deepgrade.grade.runner import CaseResult, QuestionResult, Report
+def report_from_data(bundle: Bundle, data: dict[str, Any]) -> GradingReport:
+    """The ``GradingReport`` that ``report_to_data`` described, against this side's ``bundle``."""
+    from deepgrade.grade.runner import CaseResult, GradingReport, QuestionResult
     from deepgrade.grade.session import CellOutcome
 
     questions = {q.name: q for q in bundle.questions}
@@ -119,7 +119,7 @@ def report_from_data(bundle: Bundle, data: dict[str, Any]) -> Report:
         results.append(QuestionResult(question, [CaseResult(case, bool(passed), str(message))
                                                  for case, (passed, message)
                                                  in zip(question.cases, cases)]))
-    return Report(data["homework"], data["submission"], results,
+    return GradingReport(data["homework"], data["submission"], results,
                   [CellOutcome(int(i), bool(ok), str(m)) for i, ok, m in data["cells"]],
                   list(data["notes"]), list(data["layers"]), float(data["seconds"]),
                   dict(data["timings"]), bool(data["unreadable"]),
@@ -197,7 +197,8 @@ def check_workers(client: Client, address: str) -> None:
 
 def grade_many(bundle: Bundle, paths: Sequence[Path | None], address: str, progress: bool = False,
                names: list[str] | None = None,
-               on_report: Callable[[int, Report], object] | None = None) -> list[Report]:
+               on_report: Callable[[int, GradingReport], object] | None = None
+               ) -> list[GradingReport]:
     """Reports in the order of ``paths`` (``None``: a submission without a notebook), graded on
     the Dask cluster whose scheduler is at ``address``. Same contract as ``batch.grade_many``;
     ``on_report(i, report)`` is called as each submission's report arrives (in any order)."""
@@ -206,7 +207,7 @@ def grade_many(bundle: Bundle, paths: Sequence[Path | None], address: str, progr
 
     names = names or [p.name if p else "(none)" for p in paths]
     bar = Progress(len(paths), progress)
-    reports: list[Report | None] = [None] * len(paths)
+    reports: list[GradingReport | None] = [None] * len(paths)
     with connect(address) as client:
         check_workers(client, address)
         # The bundle travels once: a task whose result workers fetch from each other; if every
@@ -263,7 +264,7 @@ def grade_many(bundle: Bundle, paths: Sequence[Path | None], address: str, progr
     return every_report(reports)
 
 
-def _arrived(i: int, report: Report, bar, on_report) -> None:
+def _arrived(i: int, report: GradingReport, bar, on_report) -> None:
     bar.step()
     if on_report is not None:
         on_report(i, report)
@@ -280,7 +281,8 @@ def _wait_some(pending: set) -> tuple[set, set]:
     return set(done), set(rest)
 
 
-def _collect(future: Future, bundle: Bundle, name: str, address: str, failed_report) -> Report:
+def _collect(future: Future, bundle: Bundle, name: str, address: str,
+             failed_report) -> GradingReport:
     """The report a finished task produced; a task that failed becomes a report with the reason,
     except a worker with other code, which stops the batch."""
     from distributed import KilledWorker

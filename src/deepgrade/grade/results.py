@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from deepgrade.grade.messages import RESULT_LIMIT, one_line
-from deepgrade.grade.runner import Report
+from deepgrade.grade.runner import GradingReport
 from deepgrade.written.questions import grading_split
 
 
@@ -29,7 +29,7 @@ def question_output(q) -> str:
     return "\n".join(lines)
 
 
-def notebook_output(report: Report) -> str:
+def notebook_output(report: GradingReport) -> str:
     lines = [f"{report.homework}: {_round(report.score)} / {_round(report.max_score)}"]
     if report.written_points:
         lines.append(grading_split(report.homework, _round(report.max_score),
@@ -43,7 +43,7 @@ def notebook_output(report: Report) -> str:
     return "\n".join(lines)
 
 
-def to_gradescope(report: Report, hidden_visibility: str = "visible") -> dict[str, Any]:
+def to_gradescope(report: GradingReport, hidden_visibility: str = "visible") -> dict[str, Any]:
     """Gradescope's documented schema: a total score, a top-level output, one test per question."""
     tests = []
     for number, q in enumerate(report.questions, start=1):
@@ -68,12 +68,12 @@ def to_gradescope(report: Report, hidden_visibility: str = "visible") -> dict[st
     }
 
 
-def write_results(report: Report, path: Path, hidden_visibility: str = "visible") -> None:
+def write_results(report: GradingReport, path: Path, hidden_visibility: str = "visible") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(to_gradescope(report, hidden_visibility), indent=2) + "\n")
 
 
-def format_table(reports: list[Report]) -> str:
+def format_table(reports: list[GradingReport]) -> str:
     """One row per submission, one column per question."""
     if not reports:
         return "(no submissions)"

@@ -1,7 +1,7 @@
 """Grade one submission: run its notebook in the sandboxed kernel, then the tests in the grader.
 
 This is the single interface every caller uses (``deepgrade grade``, ``validate``, Gradescope's
-``run_autograder``): ``grade_submission(bundle, path) -> Report``.
+``run_autograder``): ``grade_submission(bundle, path) -> GradingReport``.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class QuestionResult:
 
 
 @dataclass
-class Report:
+class GradingReport:
     """The outcome of grading one submission."""
 
     homework: str
@@ -151,9 +151,9 @@ def run_case(session: Session, question: Question, case: Case, ns: StudentNamesp
     return CaseResult(case, True)
 
 
-def failed_report(bundle: Bundle, submission: str, reason: str) -> Report:
+def failed_report(bundle: Bundle, submission: str, reason: str) -> GradingReport:
     """Zero on every question, with one reason: for submissions that cannot be run at all."""
-    report = Report(bundle.homework, submission, notes=[reason],
+    report = GradingReport(bundle.homework, submission, notes=[reason],
                     written_points=sum(bundle.written.values()))
     for q in bundle.questions:
         report.questions.append(QuestionResult(q, [CaseResult(c, False, reason) for c in q.cases]))
@@ -164,7 +164,7 @@ NOT_GRADED = ("not graded: ask staff to regrade. Your work was not graded: the a
               "failed on its own side, not because of your code, and staff have been told.")
 
 
-def grader_fault_report(bundle: Bundle, submission: str, reason: str) -> Report:
+def grader_fault_report(bundle: Bundle, submission: str, reason: str) -> GradingReport:
     """A submission the grader could not grade through its own fault: no score is a grade.
     ``reason`` is for staff (the log, the store); the student reads NOT_GRADED."""
     report = failed_report(bundle, submission, NOT_GRADED)
@@ -172,7 +172,7 @@ def grader_fault_report(bundle: Bundle, submission: str, reason: str) -> Report:
     return report
 
 
-def grade_submission(bundle: Bundle, path: Path) -> Report:
+def grade_submission(bundle: Bundle, path: Path) -> GradingReport:
     """Grade the notebook at ``path`` against ``bundle``; never raises for a student's fault."""
     start = time.monotonic()
     try:
@@ -182,7 +182,7 @@ def grade_submission(bundle: Bundle, path: Path) -> Report:
         report.unreadable = True
         report.seconds = time.monotonic() - start
         return report
-    report = Report(bundle.homework, path.name, notes=list(submission.warnings),
+    report = GradingReport(bundle.homework, path.name, notes=list(submission.warnings),
                     written_points=sum(bundle.written.values()))
     clock = time.monotonic()
 

@@ -21,7 +21,7 @@ from deepgrade.grade.batch import grade_many
 from deepgrade.grade.bundle import Bundle
 from deepgrade.grade.gradebook import format_columns
 from deepgrade.grade.results import to_gradescope
-from deepgrade.grade.runner import Report
+from deepgrade.grade.runner import GradingReport
 from deepgrade.project import Homework
 from deepgrade.validate.trivial import KINDS, Targets, kinds_for, question_targets, trivial_notebook
 from deepgrade.validate.variants import Variant, read_variants, splice
@@ -39,7 +39,7 @@ class Verdict:
         return not self.problems
 
 
-def _lost_points(report: Report, question: str) -> bool:
+def _lost_points(report: GradingReport, question: str) -> bool:
     q = report.by_name().get(question)
     return q is not None and q.score < q.max_score
 
@@ -125,7 +125,7 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
     return verdict
 
 
-def _trivial_earners(trivial: dict[str, Report], target: Targets | None,
+def _trivial_earners(trivial: dict[str, GradingReport], target: Targets | None,
                      question: str) -> list[str]:
     """One problem per trivial answer that earns points on ``question``, naming the cases."""
     problems: list[str] = []
