@@ -6,6 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.deepgrade-installed
 HW ?=
+# pytest workers (pytest-xdist): the suite is mostly one process waiting on another, so two
+# workers keep two cores busy; `make test PYTEST_JOBS=0` runs it in this process.
+PYTEST_JOBS ?= 2
 
 .PHONY: release test lint venv system-deps validate clean-venv
 
@@ -14,7 +17,7 @@ release: $(STAMP)
 
 test: $(STAMP) lint
 	@./scripts/system-deps.sh test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_JOBS) --dist worksteal $(PYTEST_ARGS)
 
 # ruff (style, bug patterns, imports) and mypy (types) over src/; settings in pyproject.toml.
 lint: $(STAMP)

@@ -64,7 +64,7 @@ def test_a_store_of_another_homework_is_refused(tmp_path):
 
 def _fake_grade_many(log: list[str], die_after: int | None = None):
     """grade_many as the grade command calls it, without kernels: each notebook scores 0."""
-    def fake(bundle, paths, jobs=1, progress=False, names=None, on_report=None):
+    def fake(bundle, paths, jobs=1, progress=False, names=None, on_report=None, **_):
         for i, (path, name) in enumerate(zip(paths, names)):
             if die_after is not None and i == die_after:
                 raise KeyboardInterrupt  # the run is killed here

@@ -20,7 +20,7 @@ from typing import Any
 
 import deepgrade
 from deepgrade.errors import BuildError, UserError
-from deepgrade.grade.batch import grade_many, is_grader_fault, no_notebook_report
+from deepgrade.grade.batch import grade_many, is_grader_fault, no_notebook_report, start_zygote
 from deepgrade.grade.bundle import Bundle
 from deepgrade.grade.gradebook import (
     LatePolicy,
@@ -174,6 +174,8 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
     bundle = Bundle.for_homework(hw)
     bundle_hash = hashlib.sha256(hw.bundle.read_bytes()).hexdigest()[:16]
     late_policy(hw, late)  # a mistake in the policy is said before anything is graded
+    # The kernels' zygote loads torch (about 2 s) while the submissions are read and recorded.
+    zygotes = None if cluster else start_zygote(jobs)
     scratch = Path(tempfile.mkdtemp(prefix="deepgrade-grade-"))
     store: GradeStore | None = None
     try:
@@ -210,7 +212,7 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
                                     on_report=lambda i, r: record(queue[i], r))
         else:
             grade_many(bundle, notebooks, jobs=jobs, progress=True, names=keys,
-                       on_report=lambda i, r: record(queue[i], r))
+                       on_report=lambda i, r: record(queue[i], r), zygotes=zygotes)
     except BaseException:  # interrupted: what was graded reaches the gradebook too
         if store is not None:
             write_views(store, out, hw.name)

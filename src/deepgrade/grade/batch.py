@@ -1,7 +1,8 @@
 """Grading many submissions, ``jobs`` at a time, each grader its own process.
 
-Each grader process keeps its kernel launcher (zygote) and its sandbox uid for all the
-submissions it grades, so the fixed cost per submission is a fork, not a Python start-up.
+Each grader process keeps its kernel launcher (its server of the run's one zygote) and its
+sandbox uid for all the submissions it grades, so the fixed cost per submission is a fork, not
+a Python start-up, and the zygote loads torch once for all graders.
 One broken submission never stops the batch: any failure becomes that submission's report, and
 a grader process that dies takes no one else with it (the pool is replaced; the submissions it
 was grading are graded again one at a time, and the one that kills a grader alone becomes a
@@ -106,11 +107,23 @@ class Progress:
         print(("\r" if self.tty else "") + line, end=end, file=sys.stderr, flush=True)
 
 
+def start_zygote(jobs: int) -> list:
+    """Start the kernels' zygote for ``jobs`` graders now, so that it loads while the caller
+    reads the submissions; hand the result to ``grade_many``."""
+    from deepgrade.grade.kernel import client
+
+    return client.prestart(jobs) if jobs > 1 else [client.zygote()]
+
+
 def grade_many(bundle: Bundle, paths: Sequence[Path | None], jobs: int = 1,
                progress: bool = False, names: list[str] | None = None,
-               on_report: OnReport | None = None) -> list[GradingReport]:
+               on_report: OnReport | None = None,
+               zygotes: list | None = None) -> list[GradingReport]:
     """Reports in the order of ``paths`` (``None``: a submission without a notebook); each is
-    also handed to ``on_report`` as soon as it is finished."""
+    also handed to ``on_report`` as soon as it is finished. ``zygotes``: from
+    ``start_zygote(jobs)``, when the caller started it early."""
+    from deepgrade.grade.kernel import client
+
     names = names or [p.name if p else "(none)" for p in paths]
     bar = Progress(len(paths), progress)
     reports: list[GradingReport | None] = [None] * len(paths)
@@ -122,18 +135,23 @@ def grade_many(bundle: Bundle, paths: Sequence[Path | None], jobs: int = 1,
         bar.step()
 
     if jobs <= 1 or len(paths) <= 1:
+        if zygotes:  # this process grades: with the first server; the others stop
+            client.adopt(zygotes[0], zygotes)
         for i, (path, name) in enumerate(zip(paths, names)):
             finish(i, grade_one(bundle, path, name))
         return every_report(reports)
-    # Start-up, overlapped: the graders' zygotes (clean interpreters that load torch for the
-    # kernels, about 2 s) start first; meanwhile this process imports what the graders need;
-    # then the graders are forked from it, each adopting one zygote. Forking is safe here:
+    # Start-up, overlapped: the zygote (a clean interpreter that loads torch for the kernels,
+    # about 2 s, once for all graders) starts first; meanwhile this process imports what the
+    # graders need; then the graders are forked from it, each adopting its own server of the
+    # zygote. Forking is safe here:
     # nothing has started threads (torch's pools start on first use), a grader holds no more
     # than this process does, and kernels always come from the clean zygotes, never a grader.
     from deepgrade.grade import runner
-    from deepgrade.grade.kernel import client
 
-    zygotes = client.prestart(jobs)
+    if not zygotes or len(zygotes) != jobs:
+        for z in zygotes or []:
+            z.close()
+        zygotes = client.prestart(jobs)
     runner.trusted_globals()
     ctx = multiprocessing.get_context("fork")
     slots = ctx.SimpleQueue()
@@ -154,7 +172,7 @@ def _run_pools(bundle: Bundle, paths: Sequence[Path | None], names: list[str], j
     one that kills a grader alone is the culprit (a grader fault; its neighbours are unharmed)."""
     todo = deque(range(len(paths)))
     suspects: deque[int] = deque()
-    first = True
+    first, released = True, False
     while todo or suspects:
         initializer: Callable[..., None] = adopt_zygote if first else drop_zygotes
         initargs: tuple[Any, ...] = (zygotes, slots) if first else (zygotes,)
@@ -172,6 +190,13 @@ def _run_pools(bundle: Bundle, paths: Sequence[Path | None], names: list[str], j
                     while todo and len(running) < jobs:
                         i = todo.popleft()
                         running[pool.submit(grade_one, bundle, paths[i], names[i])] = i
+                if not released:
+                    # The first submit forked every grader, each with its socket; this process
+                    # lets go of its copies, so a grader's death closes its server's socket
+                    # (the server then kills that grader's kernels at once).
+                    released = True
+                    for z in zygotes:
+                        z.sock.close()
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 broken = False
                 for future in finished:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import textwrap
 import types
@@ -150,13 +151,20 @@ def fault_of_test(exc: BaseException) -> str | None:
     return None
 
 
+@functools.cache
+def _compiled_helper(filename: str, source: str) -> types.CodeType:
+    return compile(source, filename, "exec")
+
+
 def load_helpers(sources: dict[str, str]) -> dict[str, types.ModuleType]:
-    """Helper modules ``{name: module}`` executed from their sources (trusted instructor code)."""
+    """Helper modules ``{name: module}`` executed from their sources (trusted instructor code).
+    Compiled once per process; executed afresh for each submission, so that no state a test
+    left in a helper module reaches the next submission's tests."""
     modules = {}
     for name, source in sorted(sources.items()):
         module = types.ModuleType(name)
         module.__file__ = f"{HELPERS_FOLDER}{name}.py"
-        exec(compile(source, module.__file__, "exec"), module.__dict__)
+        exec(_compiled_helper(module.__file__, source), module.__dict__)
         modules[name] = module
     return modules
 

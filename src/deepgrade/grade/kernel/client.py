@@ -1,6 +1,7 @@
 """The student's kernel as the grader sees it: a sandboxed worker and its data channel.
 
-Kernels are forked by a zygote (zygote.py), one per grader process, started on first use.
+Kernels are forked by a zygote (zygote.py): one process per run, with a server per grader
+process, started before the graders (a batch) or on first use.
 """
 
 from __future__ import annotations
@@ -58,25 +59,38 @@ def exposure_notes() -> list[str]:
 
 
 class Zygote:
-    """The grader's handle on its zygote process (a SOCK_SEQPACKET control socket)."""
+    """A grader's handle on its server in the zygote (a SOCK_SEQPACKET control socket).
 
-    def __init__(self) -> None:
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    ``start(count)`` starts one zygote process for ``count`` graders, one handle each."""
+
+    def __init__(self, sock: socket.socket, process: subprocess.Popen,
+                 siblings: list[Zygote]) -> None:
+        self.sock, self.process = sock, process
+        self.siblings = siblings  # every handle on this zygote process, this one included
+        siblings.append(self)
+        self.capabilities: sandbox.Capabilities | None = None
+        self.server: int | None = None  # the pid of this grader's server, once it is ready
+        self._creator = os.getpid()
+        self._ready = False  # checked on first use, so the grader can work while it loads
+
+    @classmethod
+    def start(cls, count: int = 1) -> list[Zygote]:
         import deepgrade
 
+        pairs = [socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET) for _ in range(count)]
+        theirs = [t.fileno() for _, t in pairs]
         env = sandbox.kernel_env(Path("/tmp"))
-        self.capabilities: sandbox.Capabilities | None = None
         env["PYTHONPATH"] = str(Path(deepgrade.__file__).parent.parent)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "deepgrade.grade.kernel.zygote", str(theirs.fileno())],
-            pass_fds=(theirs.fileno(),), env=env, cwd="/", stdin=subprocess.DEVNULL,
+        process = subprocess.Popen(
+            [sys.executable, "-m", "deepgrade.grade.kernel.zygote", *map(str, theirs)],
+            pass_fds=theirs, env=env, cwd="/", stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
             preexec_fn=lambda: sandbox.prctl(PR_SET_PDEATHSIG, signal.SIGKILL),
         )
-        theirs.close()
-        self.sock = ours
-        self._creator = os.getpid()
-        self._ready = False  # checked on first use, so the grader can work while it loads
+        for _, t in pairs:
+            t.close()
+        siblings: list[Zygote] = []
+        return [cls(ours, process, siblings) for ours, _ in pairs]
 
     def _wait_ready(self) -> None:
         self.sock.settimeout(STARTUP_SECONDS)
@@ -90,6 +104,7 @@ class Zygote:
         fields: dict[str, Any] = {  # JSON, as the launcher sent it
             k: tuple(v) if k == "problems" else v for k, v in ready["capabilities"].items()}
         self.capabilities = sandbox.Capabilities(**fields)
+        self.server = int(ready["pid"])
         announce(self.capabilities)
         self.sock.settimeout(60)
         self._ready = True
@@ -108,18 +123,22 @@ class Zygote:
         return json.loads(self.sock.recv(1 << 16))
 
     def alive(self) -> bool:
-        if os.getpid() == self._creator:
-            return self.process.poll() is None
-        # In a forked grader the zygote is not our child: Popen.poll() would see ECHILD and
-        # report it dead (exit status 0).
+        if os.getpid() == self._creator and self.process.poll() is not None:
+            return False
+        # The server is the zygote's child, never ours; in a forked grader the zygote is not
+        # our child either (Popen.poll() would see ECHILD and report it dead, status 0).
         try:
-            os.kill(self.process.pid, 0)
+            os.kill(self.server or self.process.pid, 0)
         except ProcessLookupError:
             return False
         return True
 
     def close(self) -> None:
+        """Close this grader's socket (its server then kills its kernels and exits); the zygote
+        process exits when every server has, and its starter waits for that."""
         self.sock.close()
+        if os.getpid() != self._creator or any(z.sock.fileno() >= 0 for z in self.siblings):
+            return
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -156,13 +175,13 @@ os.register_at_fork(after_in_child=_forget_zygote_in_child)
 
 
 def prestart(count: int) -> list[Zygote]:
-    """Start ``count`` zygotes now (they load in the background) for graders forked later."""
-    return [Zygote() for _ in range(count)]
+    """Start the zygote now (it loads in the background) for ``count`` graders forked later."""
+    return Zygote.start(count)
 
 
 def adopt(mine: Zygote, others: list[Zygote]) -> None:
-    """In a forked grader: use ``mine`` as this process's zygote; drop the copies of the others'
-    sockets (they belong to the other graders)."""
+    """In a forked grader: use ``mine`` as this process's zygote server; drop the copies of the
+    others' sockets (they belong to the other graders)."""
     global _zygote
     for z in others:
         if z is not mine:
@@ -175,7 +194,7 @@ def zygote() -> Zygote:
     """This grader process's zygote, started (or restarted) on demand."""
     global _zygote
     if _zygote is None or not _zygote.alive():
-        _zygote = Zygote()
+        _zygote = Zygote.start(1)[0]
         atexit.register(_zygote.close)
     return _zygote
 

@@ -5,6 +5,11 @@ The zygote is started before any submission is read and never runs student code 
 data: it only imports libraries, forks, and kills. Each forked child sandboxes itself
 (sandbox.py) and becomes a worker (worker.py).
 
+One zygote serves every grader of a run: it loads the libraries and probes the machine once,
+then forks one server per grader (one control socket each). A server is the parent and
+subreaper of its grader's kernels only, so killing "every kernel of this grader" never touches
+another grader's; the cost of a second grader is a fork, not a second Python and torch start-up.
+
 Control messages are bare JSON documents, one per datagram of a SOCK_SEQPACKET Unix socket from
 the grader (the socket keeps message boundaries, so no framing); a "spawn" request carries the
 kernel's two pipe ends as passed file descriptors. Before its first reply the zygote probes what
@@ -198,13 +203,13 @@ def kill_all(uid: int | None, keep: str | None = None) -> None:
 
 
 def serve(sock: socket.socket) -> None:
+    """One grader's server: spawn, kill and report on its kernels until its socket closes."""
     from deepgrade.grade.kernel import sandbox
 
-    global CAPABILITIES
     sandbox.become_subreaper()
     statuses: dict[int, int] = {}
-    CAPABILITIES = sandbox.probe()
-    sock.send(json.dumps({"ready": True, "capabilities": CAPABILITIES.to_dict()}).encode())
+    sock.send(json.dumps({"ready": True, "pid": os.getpid(),
+                          "capabilities": CAPABILITIES.to_dict()}).encode())
     uid = None
     while True:
         try:
@@ -239,9 +244,35 @@ def serve(sock: socket.socket) -> None:
 
 
 def main(argv: list[str]) -> None:
-    sock = socket.socket(fileno=int(argv[0]))
+    """``argv``: one control socket's file descriptor per grader."""
+    from deepgrade.grade.kernel import sandbox
+
+    global CAPABILITIES
+    socks = [socket.socket(fileno=int(fd)) for fd in argv]
     preload()
-    serve(sock)
+    CAPABILITIES = sandbox.probe()
+    servers = set()
+    for sock in socks:
+        pid = os.fork()
+        if pid == 0:
+            die_with_parent()
+            for other in socks:
+                if other is not sock:
+                    other.close()
+            try:
+                serve(sock)
+            finally:
+                os._exit(0)
+        servers.add(pid)
+    for sock in socks:
+        sock.close()
+    # This process only waits: its servers die with it (and it with the process that started it).
+    while servers:
+        try:
+            pid, _ = os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+        servers.discard(pid)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,81 @@
+"""The kernels' zygote: one process (one Python and torch start-up) for every grader of a run,
+a server per grader, and a grader's kernels die with their grader."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from deepgrade.grade import batch
+from deepgrade.grade.bundle import Bundle
+from deepgrade.grade.kernel import client
+from deepgrade.grade.runner import GradingReport, failed_report
+from deepgrade.project import Homework
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _bundle() -> Bundle:
+    return Bundle.for_homework(Homework("hw1", ROOT))
+
+
+def _who_serves(bundle: Bundle, path: Path) -> GradingReport:
+    """In a forked grader: which grader, zygote process and server this is."""
+    z = client.zygote()
+    z.probed()
+    return failed_report(bundle, path.name, f"{os.getpid()} {z.process.pid} {z.server}")
+
+
+def test_one_zygote_process_serves_every_grader(monkeypatch, tmp_path):
+    bundle = _bundle()
+    monkeypatch.setattr(batch, "grade_submission", _who_serves)
+    paths = [tmp_path / f"{i}.ipynb" for i in range(6)]
+    reports = batch.grade_many(bundle, paths, jobs=2)
+    graders, zygotes, servers = zip(*(r.notes[0].split() for r in reports))
+    assert len(set(graders)) == 2, graders  # two graders...
+    assert len(set(zygotes)) == 1, zygotes  # ...one zygote process, loaded once...
+    assert len(set(servers)) == 2 and not set(servers) & set(zygotes)  # ...a server each
+
+
+def _kernel_then_die(bundle: Bundle, path: Path) -> GradingReport:
+    """"die": start a real kernel, note its pid, and kill this grader with the kernel running."""
+    if path.stem == "die":
+        workdir = path.parent / f"work-{os.getpid()}"
+        workdir.mkdir()
+        kernel = client.Kernel(workdir, memory_mb=512)
+        kernel.start()
+        with (path.parent / "kernels").open("a") as f:
+            f.write(f"{kernel.pid}\n")
+        os._exit(9)
+    return failed_report(bundle, path.name, "graded")
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_dead_graders_kernels_are_killed_at_once(monkeypatch, tmp_path):
+    """The grader that dies leaves a kernel running; the kernel is gone while the batch goes
+    on (not at the end of the run)."""
+    bundle = _bundle()
+    monkeypatch.setattr(batch, "grade_submission", _kernel_then_die)
+    left: list[int] = []
+
+    def on_report(i: int, report: GradingReport) -> None:
+        if i == 0:  # the grader died twice with "die" (once more alone): both kernels ran
+            pids = [int(p) for p in (tmp_path / "kernels").read_text().split()]
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and any(_running(p) for p in pids):
+                time.sleep(0.05)
+            left.extend([len(pids)] + [p for p in pids if _running(p)])
+
+    names = ["die", "a"]
+    reports = batch.grade_many(bundle, [tmp_path / f"{n}.ipynb" for n in names], jobs=2,
+                               names=names, on_report=on_report)
+    assert batch.is_grader_fault(reports[0])
+    assert left == [2]  # two kernels were started, none is left
