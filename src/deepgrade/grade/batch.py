@@ -167,9 +167,11 @@ def grade_many(bundle: Bundle, paths: Sequence[Path | None], jobs: int = 1,
 
 def _run_pools(bundle: Bundle, paths: Sequence[Path | None], names: list[str], jobs: int, ctx,
                finish: Callable[[int, GradingReport], None], zygotes: list, slots) -> None:
-    """Grade every index; a pool whose grader died is replaced. At most ``jobs`` submissions
-    are in flight, so those lost with a dead grader are known: each is graded again alone, and
-    one that kills a grader alone is the culprit (a grader fault; its neighbours are unharmed)."""
+    """Grade every index; a pool whose grader died is replaced. At most ``jobs + 1`` submissions
+    are in flight (one queued, so that a grader that finishes starts its next submission while
+    this process records the report), so those lost with a dead grader are known: each is
+    graded again alone, and one that kills a grader alone is the culprit (a grader fault; its
+    neighbours are unharmed)."""
     todo = deque(range(len(paths)))
     suspects: deque[int] = deque()
     first, released = True, False
@@ -187,7 +189,7 @@ def _run_pools(bundle: Bundle, paths: Sequence[Path | None], names: list[str], j
                     running[pool.submit(grade_one, bundle, paths[i], names[i])] = i
                     alone = True
                 elif not alone and not suspects:
-                    while todo and len(running) < jobs:
+                    while todo and len(running) < jobs + 1:
                         i = todo.popleft()
                         running[pool.submit(grade_one, bundle, paths[i], names[i])] = i
                 if not released:

@@ -497,9 +497,12 @@ def kill_uid(uid: int) -> None:
     """SIGKILL every process of ``uid``: fork, become that uid, ``kill(-1)``, repeat until none.
 
     Run from the zygote, which holds no grading data. ``kill(-1)`` from a uid reaches exactly
-    that uid's processes, wherever they hide (new sessions, double forks, namespaces).
+    that uid's processes, wherever they hide (new sessions, double forks, namespaces). Nothing
+    is forked when no process of the uid is left (a fork of the zygote copies its page tables).
     """
     for _ in range(20):
+        if not any(_owned_by(uid, p) for p in os.listdir("/proc") if p.isdigit()):
+            return
         pid = os.fork()
         if pid == 0:
             try:
@@ -510,8 +513,6 @@ def kill_uid(uid: int) -> None:
                 pass
             os._exit(0)
         os.waitpid(pid, 0)
-        if not any(_owned_by(uid, p) for p in os.listdir("/proc") if p.isdigit()):
-            return
 
 
 def remove_uid_files(uid: int, keep: str | None = None,
@@ -554,9 +555,12 @@ def _remove_tree(path: str) -> None:
 
 
 def _owned_by(uid: int, pid: str) -> bool:
+    """Whether process ``pid`` runs as ``uid`` (a zombie, which runs nothing, does not count)."""
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
+                if line.startswith("State:") and line.split()[1] == "Z":
+                    return False
                 if line.startswith("Uid:"):
                     return int(line.split()[1]) == uid
     except OSError:

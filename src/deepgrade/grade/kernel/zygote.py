@@ -181,15 +181,14 @@ def reap() -> dict[int, int]:
 
 
 def kill_all(uid: int | None, keep: str | None = None) -> None:
-    """Kill every kernel process: by uid when sandboxed, else every descendant of the zygote."""
+    """Kill every kernel process of this server: its descendants, then (when sandboxed) any
+    process of the kernel's uid still running."""
     import psutil
 
     from deepgrade.grade.kernel import sandbox
 
-    if uid is not None:
-        sandbox.kill_uid(uid)
-        if not CAPABILITIES.namespaces:  # no private /tmp: clear what the uid left in shared ones
-            sandbox.remove_uid_files(uid, keep)
+    # The tree first: this server is the subreaper of its kernels, so every process they start
+    # is its descendant, and killing PID 1 of a kernel's namespace ends every process in it.
     for _ in range(50):
         children = psutil.Process().children(recursive=True)
         if not children:
@@ -200,6 +199,10 @@ def kill_all(uid: int | None, keep: str | None = None) -> None:
             except psutil.NoSuchProcess:
                 pass
         psutil.wait_procs(children, timeout=0.5)
+    if uid is not None:
+        sandbox.kill_uid(uid)  # the backstop: by uid, wherever a process of it may be
+        if not CAPABILITIES.namespaces:  # no private /tmp: clear what the uid left in shared ones
+            sandbox.remove_uid_files(uid, keep)
 
 
 def serve(sock: socket.socket) -> None:
