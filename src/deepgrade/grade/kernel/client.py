@@ -139,6 +139,10 @@ class Zygote:
         self.sock.close()
         if os.getpid() != self._creator or any(z.sock.fileno() >= 0 for z in self.siblings):
             return
+        if not any(z._ready for z in self.siblings):
+            # Started early for a run that graded nothing (all resumed, say): still loading,
+            # it has no kernel to stop, and waiting would cost its whole start-up.
+            self.process.kill()
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
