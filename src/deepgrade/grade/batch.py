@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deepgrade.grade.bundle import Bundle
 from deepgrade.grade.runner import (
@@ -34,7 +34,8 @@ from deepgrade.grade.runner import (
     grader_fault_report,
 )
 
-# The first note of a report whose submission was not graded because of the grader itself.
+if TYPE_CHECKING:
+    from deepgrade.grade.kernel.client import Zygote
 
 # (index in paths, its report), as each one finishes; what it returns is ignored
 OnReport = Callable[[int, GradingReport], object]
@@ -57,14 +58,15 @@ def is_grader_fault(report: GradingReport) -> bool:
     return bool(report.grader_fault)
 
 
-def adopt_zygote(zygotes: list, slots) -> None:
-    """Pool initializer: take one of the zygotes the parent started, each grader its own."""
+def adopt_zygote(zygotes: list[Zygote], slots) -> None:
+    """Pool initializer: take one of the zygote's servers the parent started, each grader its
+    own."""
     from deepgrade.grade.kernel import client
 
     client.adopt(zygotes[slots.get()], zygotes)
 
 
-def drop_zygotes(zygotes: list) -> None:
+def drop_zygotes(zygotes: list[Zygote]) -> None:
     """Initializer of a replacement pool: its graders start zygotes of their own on demand;
     the sockets of the first ones belong to the first graders."""
     for z in zygotes:
@@ -107,7 +109,7 @@ class Progress:
         print(("\r" if self.tty else "") + line, end=end, file=sys.stderr, flush=True)
 
 
-def start_zygote(jobs: int) -> list:
+def start_zygote(jobs: int) -> list[Zygote]:
     """Start the kernels' zygote for ``jobs`` graders now, so that it loads while the caller
     reads the submissions; hand the result to ``grade_many``."""
     from deepgrade.grade.kernel import client
@@ -118,7 +120,7 @@ def start_zygote(jobs: int) -> list:
 def grade_many(bundle: Bundle, paths: Sequence[Path | None], jobs: int = 1,
                progress: bool = False, names: list[str] | None = None,
                on_report: OnReport | None = None,
-               zygotes: list | None = None) -> list[GradingReport]:
+               zygotes: list[Zygote] | None = None) -> list[GradingReport]:
     """Reports in the order of ``paths`` (``None``: a submission without a notebook); each is
     also handed to ``on_report`` as soon as it is finished. ``zygotes``: from
     ``start_zygote(jobs)``, when the caller started it early."""
@@ -166,7 +168,8 @@ def grade_many(bundle: Bundle, paths: Sequence[Path | None], jobs: int = 1,
 
 
 def _run_pools(bundle: Bundle, paths: Sequence[Path | None], names: list[str], jobs: int, ctx,
-               finish: Callable[[int, GradingReport], None], zygotes: list, slots) -> None:
+               finish: Callable[[int, GradingReport], None], zygotes: list[Zygote],
+               slots) -> None:
     """Grade every index; a pool whose grader died is replaced. At most ``jobs + 1`` submissions
     are in flight (one queued, so that a grader that finishes starts its next submission while
     this process records the report), so those lost with a dead grader are known: each is
