@@ -253,6 +253,11 @@ class Homework:
         return self.folder / "homework.toml"
 
     @property
+    def graderlib(self) -> Path:
+        """The hidden tests' helper module (grader side only; optional)."""
+        return self.folder / "graderlib.py"
+
+    @property
     def support_folder(self) -> Path:
         """Files shipped beside the student notebook and copied into the grading kernel."""
         return self.folder / "files"
@@ -312,7 +317,7 @@ class Homework:
         """SHA-256 of what a build reads from ``assignments/<hw>/`` (master, homework.toml,
         support files): the bundle records it, and grading refuses a bundle whose digest differs."""
         digest = hashlib.sha256()
-        paths = [self.master, self.settings_file, self.folder / "graderlib.py"]
+        paths = [self.master, self.settings_file, self.graderlib]
         if self.support_folder.is_dir():
             paths += sorted(p for p in self.support_folder.rglob("*") if p.is_file())
         for path in paths:

@@ -56,7 +56,7 @@ def check(state: BuildState) -> None:
     state.spec = check_master(hw.name, state.nb)
     settings = hw.settings  # homework.toml against its schema: one-line errors naming the key
     state.support = autograder.support_files(hw)
-    helpers = frozenset({"graderlib"}) if (hw.folder / "graderlib.py").is_file() else frozenset()
+    helpers = frozenset({"graderlib"}) if hw.graderlib.is_file() else frozenset()
     check_master_code(hw.name, state.spec, state.support, list(settings["budgets.questions"]),
                       helpers)
 

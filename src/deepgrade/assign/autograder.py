@@ -32,7 +32,7 @@ def make_bundle(hw: Homework, questions: list[str], tests_dir: Path,
     settings = hw.settings
     tests = [parse_test_file((tests_dir / f"{name}.py").read_text(), f"tests/{name}.py")
              for name in questions]
-    helpers = hw.folder / "graderlib.py"  # trusted helpers of the hidden tests (grader side)
+    helpers = hw.graderlib  # trusted helpers of the hidden tests (grader side)
     return Bundle(hw.name, tests, hw.budgets, settings[""]["hidden_visibility"], support,
                   hw.source_digest(), dict(written or {}),
                   {"graderlib": helpers.read_text()} if helpers.is_file() else {})

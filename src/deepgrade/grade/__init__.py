@@ -30,6 +30,7 @@ from deepgrade.grade.gradebook import (
     write_results_file,
     write_views,
 )
+from deepgrade.grade.notebook import assignment_name
 from deepgrade.grade.results import to_gradescope
 from deepgrade.grade.runner import GradingReport, failed_report
 from deepgrade.grade.submissions import Upload, discover
@@ -79,23 +80,22 @@ def _late_overrides(store: GradeStore, given: dict[str, Any] | None) -> dict[str
     return kept
 
 
-def _code_cells(path: Path) -> list[str] | None:
+def _read_json(path: Path) -> Any:
+    """The notebook's JSON document, or None when it is not readable JSON (the runner then says
+    why, as the student's report)."""
     try:
-        doc = json.loads(path.read_bytes())
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def _code_cells(doc: Any) -> list[str] | None:
+    """The stripped sources of a notebook document's code cells (None: not a notebook)."""
+    try:
         return [("".join(c["source"]) if isinstance(c["source"], list) else c["source"]).strip()
                 for c in doc["cells"] if c.get("cell_type") == "code"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (KeyError, TypeError, AttributeError):
         return None
-
-
-def _homework_of(path: Path) -> str | None:
-    """The homework a student notebook was made for (otter's metadata), when it says."""
-    try:
-        doc = json.loads(path.read_bytes())
-        name = doc.get("metadata", {}).get("otter", {}).get("assignment_name")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return name if isinstance(name, str) else None
 
 
 @dataclass
@@ -108,12 +108,13 @@ class Prechecks:
     def verdict(self, bundle: Bundle, upload: Upload) -> tuple[str, GradingReport] | None:
         if upload.notebook is None:
             return NO_NOTEBOOK, no_notebook_report(bundle, upload.key)
-        other = _homework_of(upload.notebook)
+        doc = _read_json(upload.notebook)  # once: the homework and the cells come from it
+        other = assignment_name(doc.get("metadata")) if isinstance(doc, dict) else None
         if other and other != self.homework:
             return WRONG_HOMEWORK, failed_report(
                 bundle, upload.notebook.name, f"this is the notebook of {other}, not "
                 f"{self.homework}; submit {self.homework}.ipynb")
-        if self.template is not None and _code_cells(upload.notebook) == self.template:
+        if self.template is not None and _code_cells(doc) == self.template:
             return TEMPLATE, failed_report(
                 bundle, upload.notebook.name, "the notebook is the unchanged template (no code "
                 f"was written); submit the {self.homework}.ipynb you worked in")
@@ -188,12 +189,13 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
         store.add_submissions([(u.key, u.upload, u.people, u.submitted_at) for u in uploads])
         record = Recorder(store, out, bundle, bundle_hash)
         template = hw.out("student") / f"{hw.name}.ipynb"
-        checks = Prechecks(hw.name, _code_cells(template) if template.is_file() else None)
+        checks = Prechecks(hw.name, _code_cells(_read_json(template)) if template.is_file()
+                           else None)
         queue: list[Upload] = []
         skipped = 0
         for u in uploads:
-            done = store.latest(u.key)
-            if resume and done and done.bundle_hash == bundle_hash and done.status != GRADER_FAULT:
+            done = store.latest(u.key) if resume else None
+            if done and done.bundle_hash == bundle_hash and done.status != GRADER_FAULT:
                 skipped += 1
                 continue
             verdict = checks.verdict(bundle, u)

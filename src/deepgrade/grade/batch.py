@@ -67,8 +67,9 @@ def adopt_zygote(zygotes: list[Zygote], slots) -> None:
 
 
 def drop_zygotes(zygotes: list[Zygote]) -> None:
-    """Initializer of a replacement pool: its graders start zygotes of their own on demand;
-    the sockets of the first ones belong to the first graders."""
+    """Close this process's copies of the first graders' sockets: in the parent once those
+    graders are forked, and as the initializer of a replacement pool (its graders start
+    zygotes of their own on demand)."""
     for z in zygotes:
         z.sock.close()
 
@@ -200,8 +201,7 @@ def _run_pools(bundle: Bundle, paths: Sequence[Path | None], names: list[str], j
                     # lets go of its copies, so a grader's death closes its server's socket
                     # (the server then kills that grader's kernels at once).
                     released = True
-                    for z in zygotes:
-                        z.sock.close()
+                    drop_zygotes(zygotes)
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 broken = False
                 for future in finished:

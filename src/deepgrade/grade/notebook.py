@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -36,6 +37,13 @@ def strip_otter(source: str) -> str:
     return "\n".join(
         _OTTER_LINE.sub(lambda m: f"{m.group(1)}pass", line) for line in source.splitlines()
     )
+
+
+def assignment_name(metadata: Any) -> str | None:
+    """The homework otter-assign recorded in a student notebook's metadata, when it says."""
+    otter = metadata.get("otter") if isinstance(metadata, dict) else None
+    name = otter.get("assignment_name") if isinstance(otter, dict) else None
+    return name if isinstance(name, str) and name else None
 
 
 def read_submission(path: Path, homework: str | None = None) -> ParsedNotebook:
@@ -72,10 +80,8 @@ def read_submission(path: Path, homework: str | None = None) -> ParsedNotebook:
              if c.cell_type == "code" and c.source.strip()]
     if not nb.cells:
         raise NotebookError(f"{path.name} has no cells; submit the notebook you worked in")
-    # otter-assign records the assignment in the student notebook's metadata.
-    named = nb.metadata.get("otter", {}).get("assignment_name") if isinstance(
-        nb.metadata.get("otter"), dict) else None
-    if homework and isinstance(named, str) and named and named != homework:
+    named = assignment_name(nb.metadata)
+    if homework and named and named != homework:
         warnings.append(f"this notebook is the one handed out for {named}, not {homework}; it "
                         f"was graded as {homework} (submit your {homework}.ipynb)")
     return ParsedNotebook(cells, warnings)

@@ -71,18 +71,3 @@ def to_gradescope(report: GradingReport, hidden_visibility: str = "visible") -> 
 def write_results(report: GradingReport, path: Path, hidden_visibility: str = "visible") -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(to_gradescope(report, hidden_visibility), indent=2) + "\n")
-
-
-def format_table(reports: list[GradingReport]) -> str:
-    """One row per submission, one column per question."""
-    if not reports:
-        return "(no submissions)"
-    names = [q.name for q in reports[0].questions]
-    header = ["submission", *names, "total"]
-    rows = [header]
-    for r in reports:
-        scores = {q.name: f"{q.score:g}/{q.max_score:g}" for q in r.questions}
-        rows.append([r.submission, *[scores.get(n, "-") for n in names],
-                     f"{r.score:g}/{r.max_score:g}"])
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows)

@@ -272,11 +272,6 @@ class GradeStore:
                       last_two[1] if len(last_two) > 1 else None)
 
     # -- written questions, scored by staff ------------------------------------------------------
-    def record_written(self, student: str, question: str, score: float, source: str) -> None:
-        with self.conn:
-            self.conn.execute("INSERT OR REPLACE INTO written VALUES (?, ?, ?, ?, ?)",
-                              (student, question, score, now(), source))
-
     def record_written_many(self, entries: list[tuple[str, str, float]], source: str) -> None:
         """All of a CSV's scores in one transaction: a file is merged whole or not at all."""
         stamp = now()

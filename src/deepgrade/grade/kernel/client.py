@@ -71,7 +71,6 @@ class Zygote:
         self.capabilities: sandbox.Capabilities | None = None
         self.server: int | None = None  # the pid of this grader's server, once it is ready
         self._creator = os.getpid()
-        self._ready = False  # checked on first use, so the grader can work while it loads
 
     @classmethod
     def start(cls, count: int = 1) -> list[Zygote]:
@@ -101,24 +100,22 @@ class Zygote:
         if not ready.get("ready"):
             self.close()
             raise GraderFault("the kernel launcher did not start")
-        fields: dict[str, Any] = {  # JSON, as the launcher sent it
-            k: tuple(v) if k == "problems" else v for k, v in ready["capabilities"].items()}
-        self.capabilities = sandbox.Capabilities(**fields)
+        capabilities = sandbox.Capabilities.from_dict(ready["capabilities"])
         self.server = int(ready["pid"])
-        announce(self.capabilities)
+        announce(capabilities)
         self.sock.settimeout(60)
-        self._ready = True
+        self.capabilities = capabilities  # set last: it marks the handle ready
 
     def probed(self) -> sandbox.Capabilities:
-        """What this machine allows the kernels (probed once, when the zygote started)."""
-        if not self._ready:
+        """What this machine allows the kernels (probed once, when the zygote started); waits
+        for the zygote on first use, so the grader can work while it loads."""
+        if self.capabilities is None:
             self._wait_ready()
         assert self.capabilities is not None
         return self.capabilities
 
     def request(self, message: dict[str, Any], fds: tuple[int, ...] = ()) -> dict[str, Any]:
-        if not self._ready:
-            self._wait_ready()
+        self.probed()
         socket.send_fds(self.sock, [json.dumps(message).encode()], list(fds))
         return json.loads(self.sock.recv(1 << 16))
 
@@ -139,7 +136,7 @@ class Zygote:
         self.sock.close()
         if os.getpid() != self._creator or any(z.sock.fileno() >= 0 for z in self.siblings):
             return
-        if not any(z._ready for z in self.siblings):
+        if all(z.capabilities is None for z in self.siblings):
             # Started early for a run that graded nothing (all resumed, say): still loading,
             # it has no kernel to stop, and waiting would cost its whole start-up.
             self.process.kill()

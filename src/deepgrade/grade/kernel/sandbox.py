@@ -111,6 +111,12 @@ class Capabilities:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Capabilities:
+        """From ``to_dict``'s output after a trip through JSON (which makes tuples lists)."""
+        fields: dict[str, Any] = {k: tuple(v) if k == "problems" else v for k, v in data.items()}
+        return cls(**fields)
+
 
 def _in_child(action: Any) -> int:
     """Run ``action()`` in a forked child; its errno (0 for success) comes back as exit status."""
@@ -144,9 +150,7 @@ def _environment_paths() -> list[str]:
 
 
 def _env_readable_as(uid: int) -> None:
-    os.setgroups([])
-    os.setresgid(uid, uid, uid)
-    os.setresuid(uid, uid, uid)
+    drop_privileges(uid)
     for path in _environment_paths():
         if not os.access(path, os.R_OK | os.X_OK):
             raise PermissionError(errno.EACCES, path)
