@@ -51,18 +51,21 @@ MEMORY_CGROUP = Path("/sys/fs/cgroup/memory")
 
 def run_in_container(bundle_zip: Path, notebook: Path, out: Path, *, landlock: bool = True,
                      memory_mb: int | None = None, timeout: float = 900,
-                     command: list[str] | None = None, user: int | None = None) -> dict:
+                     command: list[str] | None = None, user: int | None = None,
+                     private_tmp: bool = False) -> dict:
     """Grade ``notebook`` with ``bundle_zip`` in a simulated Gradescope container.
 
     Returns ``{"returncode", "stderr", "results" (parsed results.json or None), "leftover"
     (processes still alive in the container after run_autograder), "setup" (the output of the
     bundle's non-downloading set-up step)}``. ``command`` replaces run_autograder (for probes of
     the container itself). ``user`` runs the harness as that uid instead of root (the
-    non-root mode), with no capabilities at all.
+    non-root mode), with no capabilities at all. ``private_tmp`` gives the container a /tmp of
+    its own, as Docker does (off by default: the probes check what a kernel left in the host's).
     """
     out.mkdir(parents=True, exist_ok=True)
     config = {"bundle": str(bundle_zip), "notebook": str(notebook), "out": str(out),
-              "landlock": landlock, "python": sys.executable, "command": command, "user": user}
+              "landlock": landlock, "python": sys.executable, "command": command, "user": user,
+              "private_tmp": private_tmp}
     config_path = out / "container.json"
     config_path.write_text(json.dumps(config))
     inner = ["unshare", "--pid", "--fork", "--mount", "--mount-proc", "--ipc", "--uts",
@@ -128,6 +131,13 @@ def _open_up(paths: list[str]) -> None:
                 os.makedirs(child, exist_ok=True)
                 mount(os.path.join(keep, part), child, None, 4096 | 16384)  # MS_BIND | MS_REC
             current = child
+
+
+def _mount(src: str, dst: str, fs: str, flags: int, data: str) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.mount(src.encode(), dst.encode(), fs.encode(), ctypes.c_ulong(flags),
+                  data.encode()) != 0:
+        raise OSError(ctypes.get_errno(), f"mount {dst}")
 
 
 def _lay_out_autograder(config: dict) -> Path:
@@ -218,6 +228,10 @@ def main(config_path: str) -> None:
     report: dict = {}
     _open_up(_environment_paths(config["python"]))
     root = _lay_out_autograder(config)
+    if config.get("private_tmp"):  # after the layout, which reads the inputs (maybe in /tmp)
+        held = os.open(out, os.O_PATH | os.O_DIRECTORY)  # the output folder, under the mount
+        _mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777")
+        out = Path(f"/proc/self/fd/{held}")
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
            "HOME": "/root" if config["user"] is None else "/tmp",
            "DEEPGRADE_PYTHON": config["python"]}

@@ -114,3 +114,33 @@ def test_a_minimal_master_builds(tmp_path):
     assert (project / "autograder" / "hwx" / "hwx-autograder.zip").is_file()
     assert (project / "student" / "hwx" / "tests" / "q1.py").is_file()
     assert os.access(project / "solutions" / "hwx" / "hwx-solutions.html", os.R_OK)
+
+
+SENSITIVE = """
+import numpy as np, torch
+torch.manual_seed(0)
+x, a, b = torch.randn(1_000_003), torch.randn(257, 513), torch.randn(513, 129)
+A = np.random.default_rng(0).normal(size=(301, 301))
+# Each of these sums in another order under another vector extension, MKL path or BLAS core.
+print(repr(x.sum().item()), repr((a @ b).sum().item()), repr(float((A @ A).sum())))
+"""
+
+
+def test_executed_solutions_do_not_depend_on_the_cpus_vector_extensions(tmp_path, monkeypatch):
+    """The build runs solutions with the same numerical kernels whatever the machine would pick:
+    as a CPU with AVX2 (and MKL's and OpenBLAS's AVX2 paths) and as one without, the same digits
+    (left to the machine, the first two differ in the fifth digit and the third in the last)."""
+    from deepgrade.assign.solutions import execute
+
+    printed = []
+    for host in ({"ATEN_CPU_CAPABILITY": "avx2", "OPENBLAS_CORETYPE": "Haswell",
+                  "MKL_CBWR": "AVX2"},
+                 {"ATEN_CPU_CAPABILITY": "default", "OPENBLAS_CORETYPE": "Sandybridge"}):
+        with monkeypatch.context() as env:
+            for key, value in host.items():
+                env.setenv(key, value)
+            nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SENSITIVE)])
+            (tmp_path / "tests").mkdir(exist_ok=True)
+            execute("hwx", nb, tmp_path / "tests", 120, {}, None)  # type: ignore[arg-type]
+            printed.append(nb.cells[0].outputs[0]["text"])
+    assert printed[0] == printed[1], printed

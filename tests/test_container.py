@@ -289,3 +289,41 @@ def test_a_failed_kernel_start_leaves_no_folder(monkeypatch):
         with Session(Budgets()):
             pass
     assert made and not Path(made[0]).exists()
+
+
+def test_graders_beside_each_other_never_touch_each_others_kernels(tmp_path):
+    """A container with a /tmp of its own grades while a grader on the host grades too: neither
+    kills the other's kernels (they once drew the same uid, and a kernel's teardown killed every
+    process of it), so every grading on both sides keeps full marks."""
+    import threading
+
+    from deepgrade.grade.bundle import Bundle
+    from deepgrade.grade.runner import grade_submission
+
+    reference = ROOT / "solutions" / "hw1" / "hw1-solutions.ipynb"
+    bundle = Bundle.load(HW1)
+    host_scores: list[float] = []
+    stop = threading.Event()
+
+    def host_grader() -> None:
+        while not stop.is_set():
+            report = grade_submission(bundle, reference)
+            host_scores.append(report.score - report.max_score)
+
+    thread = threading.Thread(target=host_grader)
+    thread.start()
+    try:
+        container_scores: list[float] = []
+        lost: list[str] = []
+        for run in range(3):
+            r = run_in_container(HW1, reference, tmp_path / str(run), private_tmp=True)
+            assert r["returncode"] == 0, r["stderr"][-2000:]
+            results = r["results"]
+            container_scores.append(results["score"] - sum(t["max_score"]
+                                                           for t in results["tests"]))
+            lost += [t["output"] for t in results["tests"] if t["score"] < t["max_score"]]
+    finally:
+        stop.set()
+        thread.join()
+    assert container_scores == [0, 0, 0] and host_scores and set(host_scores) == {0}, \
+        (container_scores, host_scores, lost)

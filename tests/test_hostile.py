@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -127,14 +129,68 @@ def softmax(x):
 """
 
 
-def test_after_a_crash_names_are_fetched_again_from_the_new_kernel(bundle, tmp_path):
-    # Before, the question's later cases failed on "unknown handle": the namespace kept the
-    # dead kernel's handle for softmax.
-    report, _, _ = grade(bundle, REFERENCE, CRASH_ONCE, tmp_path)
-    softmax = report.by_name()["softmax"]
-    assert [c.passed for c in softmax.cases].count(False) == 1
-    assert "SIGKILL" in messages(report, "softmax")[0]
-    assert set(lost(report)) == {"softmax"}
+def test_a_kill_that_does_not_happen_again_is_not_charged(bundle, tmp_path):
+    # The kernel dies once from a SIGKILL (as from another grader or an operator): the case is
+    # run again in a fresh kernel, which fetches softmax anew (before, the namespace kept the dead
+    # kernel's handle), and the score is that run's, with a note that says so.
+    report, data, _ = grade(bundle, REFERENCE, CRASH_ONCE, tmp_path)
+    assert lost(report) == {}, lost(report)
+    assert "run again in a fresh kernel" in data["output"] and not report.grader_fault
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="finds the kernel by its uid (as root)")
+def test_a_kernel_killed_by_another_process_costs_nothing(bundle, tmp_path):
+    # Another process (an operator, a grader that once shared the uid) SIGKILLs the kernel while
+    # a cell runs: the cell is run again in a fresh kernel and every point is kept.
+    import threading
+    import uuid
+
+    import psutil
+
+    from deepgrade.grade.kernel import sandbox
+
+    marker = f".sleeping-{uuid.uuid4().hex}"
+    cell = f"import time\nopen({marker!r}, 'w').close()\ntime.sleep(2)"
+    killed: list[int] = []
+
+    def killer() -> None:
+        deadline = time.monotonic() + 60
+        while not killed and time.monotonic() < deadline:
+            for folder in Path(tempfile.gettempdir()).glob(f"deepgrade-kernel-*/{marker}"):
+                uid = folder.stat().st_uid
+                for proc in psutil.process_iter(["uids"]):
+                    if proc.info["uids"] and proc.info["uids"].real == uid != 0:
+                        proc.kill()
+                        killed.append(proc.pid)
+            time.sleep(0.05)
+
+    thread = threading.Thread(target=killer)
+    thread.start()
+    report, data, _ = grade(bundle, REFERENCE, cell, tmp_path)
+    thread.join()
+    assert killed and sandbox.is_root()
+    assert lost(report) == {} and all(c.ok for c in report.cells), data["output"]
+    assert "was killed by something outside your code" in data["output"]
+
+
+def test_kills_from_outside_at_many_points_are_a_grader_fault(bundle, tmp_path):
+    # Every softmax case's first call dies, the retry passes: past MAX_OUTSIDE_KILLS points,
+    # the machine is not to be trusted, and nothing is a grade.
+    cell = """
+import hashlib, os, signal
+_softmax = softmax
+def softmax(x):
+    import numpy as np
+    key = str(np.asarray(x).shape) + str(float(np.asarray(x).ravel()[0]))
+    flag = ".seen-" + hashlib.md5(key.encode()).hexdigest()
+    if not os.path.exists(flag):
+        open(flag, "w").close()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _softmax(x)
+"""
+    report, data, _ = grade(bundle, REFERENCE, cell, tmp_path)
+    assert report.grader_fault and "killed from outside" in report.grader_fault
+    assert "not graded: ask staff to regrade" in data["output"]
 
 
 LAZY = """

@@ -172,3 +172,18 @@ def test_a_hanging_test_call_costs_only_its_question(bundle, tmp_path):
     assert lost == {"mle"}
     mle = report.by_name()["mle"]
     assert any("did not finish within the test's time limit" in c.message for c in mle.cases)
+
+
+@pytest.mark.parametrize("proc_cgroup, mountinfo, expected", [
+    # A container without a cgroup namespace: its own cgroup is mounted at the hierarchy's place.
+    ("4:memory:/docker/abc\n", "35 31 0:32 /docker/abc /sys/fs/cgroup/memory ro - cgroup cgroup "
+     "rw,memory", "/sys/fs/cgroup/memory"),
+    # A host (or a test's simulated container): the whole hierarchy, the cgroup below it.
+    ("4:memory:/sim/x\n", "35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory",
+     "/sys/fs/cgroup/memory/sim/x"),
+    # cgroup v2 with a cgroup namespace: the process sees itself at the root.
+    ("0::/\n", "30 23 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw", "/sys/fs/cgroup"),
+])
+def test_the_memory_cgroup_is_found_wherever_the_container_mounts_it(proc_cgroup, mountinfo,
+                                                                    expected):
+    assert str(sandbox.memory_cgroup_folder(proc_cgroup, mountinfo)[0]) == expected

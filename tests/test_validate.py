@@ -121,3 +121,46 @@ def test_trivial_answers_of_trainers_and_models():
     ns["model"] = model
     exec(trivial_cell("random", "model"), ns)
     assert list(ns["model"].parameters()) == []  # no architecture: not the answer either
+
+
+EQUIVALENT_SOURCE = """
+class Layer:
+    def forward(self, x):
+        return np.asarray(x) * 2.0
+    def size(self, x):
+        return self.forward(x).shape[0]  # the student's own call: it must get an array
+
+def hessian(x):
+    return np.eye(2) * np.sum(x), 3.5, {"g": torch.ones(2, dtype=torch.float64)}
+"""
+
+
+def as_grader_calls(ns: dict, expression: str):
+    """``expression`` evaluated as the kernel's worker evaluates a call from the grader."""
+    return eval(compile(expression, "/x/deepgrade/grade/kernel/worker.py", "eval"), ns)
+
+
+@pytest.mark.parametrize("form", ["lists", "tuples", "0d", "floats", "arrays"])
+def test_equivalent_answers_are_the_same_values_in_another_form(form):
+    import ast
+
+    from deepgrade.validate.equivalent import equivalent_cell
+
+    ns: dict = {"np": np, "torch": torch}
+    exec(EQUIVALENT_SOURCE, ns)
+    for node in ast.parse(EQUIVALENT_SOURCE).body:
+        exec(equivalent_cell(form, node.name), ns)
+    H, c, grads = as_grader_calls(ns, "hessian([1.0, 2.0])")
+    assert np.allclose(np.asarray(H, dtype=float), 3 * np.eye(2)) and float(c) == 3.5
+    assert np.allclose(np.asarray(grads["g"]), 1.0)
+    expected_H = {"lists": list, "tuples": tuple}.get(form, np.ndarray)
+    assert type(H) is expected_H
+    assert type(c) is (np.ndarray if form == "0d" else float)
+    assert isinstance(grads["g"], {"lists": list, "tuples": tuple, "arrays": np.ndarray}.get(
+        form, torch.Tensor))
+    layer = as_grader_calls(ns, "Layer()")
+    assert type(as_grader_calls({"layer": layer}, "layer.forward([1.0])")) is \
+        {"lists": list, "tuples": tuple}.get(form, np.ndarray)
+    # The student's own code calling its functions sees what it returned, not the new form.
+    assert int(as_grader_calls({"layer": layer, "np": np}, "layer.size(np.ones(2))")) == 2
+    assert type(ns["hessian"]([1.0])[0]) is np.ndarray  # called from elsewhere: unchanged

@@ -112,4 +112,4 @@ def test_killing_by_uid_forks_nothing_when_nothing_of_it_runs(monkeypatch):
         raise AssertionError("forked to kill a uid that runs nothing")
 
     monkeypatch.setattr(os, "fork", no_fork)
-    sandbox.kill_uid(sandbox.UID_BASE + sandbox.UID_COUNT + 7)  # a uid no process has
+    sandbox.kill_uid(sandbox.UID_LOW - 7)  # a uid no process has

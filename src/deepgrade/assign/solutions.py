@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 
+from deepgrade.assign.deterministic import REPRODUCIBLE_KERNELS
 from deepgrade.assign.master import MasterSpec
 from deepgrade.errors import BuildError
 from deepgrade.grade.bundle import Bundle, write_support_files
@@ -72,10 +73,10 @@ def execute(homework: str, nb: nbformat.NotebookNode, public_tests: Path, timeou
         startup = Path(tmp) / ".ipython" / "profile_default" / "startup"
         startup.mkdir(parents=True)
         (startup / "00-deepgrade-seed.py").write_text("import random\nrandom.seed(0)\n")
-        # One thread, as in the grading kernel: same numbers, and no oversubscribed cores.
         env = dict(os.environ, IPYTHONDIR=str(Path(tmp) / ".ipython"), PYTHONHASHSEED="0",
-                   MPLBACKEND="module://matplotlib_inline.backend_inline", OMP_NUM_THREADS="1",
-                   MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+                   MPLBACKEND="module://matplotlib_inline.backend_inline")
+        env.update(REPRODUCIBLE_KERNELS)  # the same numbers on any x86-64 machine
+        env.pop("OPENBLAS_L2_SIZE", None)  # a host's tuning of its own core type
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                                 resources={"metadata": {"path": tmp}}, record_timing=False)
         try:

@@ -8,9 +8,10 @@ from deepgrade.checks.compare import as_float_array, assert_close, assert_shape,
 from deepgrade.checks.gradients import check_gradient, numerical_gradient, torch_gradients
 from deepgrade.checks.models import accuracy, load_weights
 from deepgrade.checks.seeding import seed_everything
+from deepgrade.checks.timing import assert_fast_enough, cpu_call, reference_seconds
 
 __all__ = [
-    "accuracy", "as_float_array", "assert_close", "assert_shape", "check_gradient",
-    "load_weights", "numerical_gradient", "relative_error", "seed_everything",
-    "torch_gradients",
+    "accuracy", "as_float_array", "assert_close", "assert_fast_enough", "assert_shape",
+    "check_gradient", "cpu_call", "load_weights", "numerical_gradient", "reference_seconds",
+    "relative_error", "seed_everything", "torch_gradients",
 ]

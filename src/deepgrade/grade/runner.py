@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from deepgrade.grade.bundle import Bundle, Case, Question, fault_of_test
-from deepgrade.grade.kernel import GraderFault, KernelFault
+from deepgrade.grade.kernel import GraderFault, KernelDied, KernelFault
 from deepgrade.grade.kernel.client import exposure_notes
 from deepgrade.grade.messages import describe_exception, one_line
 from deepgrade.grade.notebook import NotebookError, read_submission
@@ -125,7 +125,25 @@ def compiled_examples(question: str, case: Case) -> list[tuple[str, str, types.C
 
 
 def run_case(session: Session, question: Question, case: Case, ns: StudentNamespace) -> CaseResult:
-    """Run one test case's examples; a failure message never quotes the test's code."""
+    """Run one test case's examples; a failure message never quotes the test's code. A case
+    whose kernel was killed from outside is run once more in a fresh kernel before that death
+    is charged (Session.should_retry)."""
+    point = f"{question.name}: {case.name}"
+    while True:
+        try:
+            result = _attempt_case(session, question, case, ns)
+        except KernelDied as exc:
+            if session.should_retry(exc, point):
+                session.recover(counted=False)
+                continue
+            session.recover()
+            return CaseResult(case, False, one_line(exc))
+        session.settle(point)
+        return result
+
+
+def _attempt_case(session: Session, question: Question, case: Case,
+                  ns: StudentNamespace) -> CaseResult:
     session.begin_test(session.budgets.for_question(question.name))
     try:
         for filename, source, code in compiled_examples(question.name, case):
@@ -138,9 +156,13 @@ def run_case(session: Session, question: Question, case: Case, ns: StudentNamesp
         return CaseResult(case, False, one_line(exc) or "a check on your answer failed")
     except StudentError as exc:
         return CaseResult(case, False, one_line(exc))
+    except KernelDied:
+        raise  # run_case decides: run again, or charge it
     except KernelFault as exc:
         session.recover()
         return CaseResult(case, False, one_line(exc))
+    except GraderFault:
+        raise
     except MemoryError:  # the grader itself ran short while using the answer
         return CaseResult(case, False, "the test ran out of memory using your answer")
     except Exception as exc:  # the test could not use the student's answer (wrong type, shape)
@@ -206,6 +228,7 @@ def grade_submission(bundle: Bundle, path: Path) -> GradingReport:
                 ns = StudentNamespace(session, trusted)
                 results = [run_case(session, question, case, ns) for case in question.cases]
                 report.questions.append(QuestionResult(question, results))
+            report.notes += session.notes
             lap("tests")
         lap("stop")
     except KernelFault as exc:

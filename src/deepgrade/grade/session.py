@@ -21,13 +21,18 @@ from typing import Any
 
 from deepgrade.grade import protocol
 from deepgrade.grade.bundle import write_support_files
-from deepgrade.grade.kernel import Kernel, KernelDied, KernelFault, KernelTimeout
+from deepgrade.grade.kernel import GraderFault, Kernel, KernelDied, KernelFault, KernelTimeout
 from deepgrade.grade.messages import one_line
 from deepgrade.project import Budgets
 
 
 class StudentError(Exception):
     """Student code raised, or a student name is missing; the message is for the student."""
+
+
+# Kernels killed from outside (points where an unexplained death did not happen again when run
+# in a fresh kernel) before the grader stops trusting the machine: past this, no score is a grade.
+MAX_OUTSIDE_KILLS = 2
 
 
 @dataclass
@@ -55,6 +60,12 @@ class Session:
     _deadline: float = 0.0  # deadline of the current test, used by ask()
     _end: float = float("inf")  # the submission's total wall-clock budget runs out here
     _broken: str | None = None  # set when the kernel cannot (or may not) be brought back
+    # Points (a cell, a test case) where the kernel died from a signal nothing explained, and the
+    # ones of them where it died again when run in a fresh kernel (the student's own code).
+    _suspect: list[str] = field(default_factory=list)
+    _repeated: set[str] = field(default_factory=set)
+    _outside: list[str] = field(default_factory=list)  # suspects that ran through when retried
+    notes: list[str] = field(default_factory=list)  # for the student: points that were run again
 
     # -- lifecycle ----------------------------------------------------------------------------
     def __enter__(self) -> Session:
@@ -93,30 +104,67 @@ class Session:
         return (f"not run: grading this submission used up its total time limit of "
                 f"{self.budgets.total_seconds:.0f} s (cells, their replays after faults, tests)")
 
-    def _restart_and_replay(self) -> None:
+    def should_retry(self, exc: KernelDied, point: str) -> bool:
+        """Whether the death ``exc`` at ``point`` is run again in a fresh kernel before anything
+        is charged: yes for a death nothing explains, the first time at that point. A second
+        death at the same point is the student's code (its own signal, sent again)."""
+        if not exc.unexplained:
+            return False
+        if point in self._suspect:
+            self._repeated.add(point)
+            return False
+        self._suspect.append(point)
+        return True
+
+    def settle(self, point: str) -> None:
+        """``point`` ran to its end: if it had died unexplained before, that kill came from
+        outside. Kills from outside at more than MAX_OUTSIDE_KILLS points mean this machine
+        cannot grade: a GraderFault (not graded, never a failed test)."""
+        if point not in self._suspect or point in self._repeated or point in self._outside:
+            return
+        self._outside.append(point)
+        if len(self._outside) > MAX_OUTSIDE_KILLS:
+            raise GraderFault(f"the kernel was killed from outside at {len(self._outside)} "
+                              f"points ({'; '.join(self._outside)}): another process on this "
+                              "machine kills kernels (a grader sharing their uid, an operator)")
+        self.notes.append(f"{point}: the kernel was killed by something outside your code; it "
+                          "was run again in a fresh kernel, and the score is from that run")
+
+    def _restart_and_replay(self, counted: bool = True) -> None:
         """New kernel, then re-run every cell that had succeeded, in order. Replays count
-        against the total budget, and restarts against ``max_restarts``."""
+        against the total budget, and restarts against ``max_restarts`` unless the restart
+        follows a kill from outside (``counted=False``: not the student's doing)."""
         if self.kernel is not None:
             self.kernel.stop()
         self.generation += 1
         if self._out_of_time():
             self._broken = self._out_of_time()
             return
-        if self.restarts >= self.budgets.max_restarts:
+        if counted and self.restarts >= self.budgets.max_restarts:
             times = "once" if self.restarts == 1 else f"{self.restarts} times"
             self._broken = (f"not run: the kernel had already been restarted {times} after "
                             "faults, the most allowed for one submission")
             return
-        self.restarts += 1
+        self.restarts += counted
+        point = "the replay of the cells"
         try:
             self._start()
             for index, source in self.cells_ok:
+                point = f"the replay of cell {index}"
                 if self._out_of_time():
                     raise KernelTimeout("out of time")
                 deadline = min(time.monotonic() + self.budgets.cell_seconds, self._end)
                 reply = self._running().request({"op": "run_cell", "source": source}, deadline)
                 if not reply.get("ok"):
                     raise KernelDied(f"cell {index} failed when it was run again")
+        except KernelDied as exc:
+            if self.should_retry(exc, point):
+                self._restart_and_replay(counted=False)
+                if not self._broken:
+                    self.settle(point)
+                return
+            self._broken = self._out_of_time() or \
+                f"the kernel could not be restarted after a fault ({exc})"
         except KernelFault as exc:
             self._broken = self._out_of_time() or \
                 f"the kernel could not be restarted after a fault ({exc})"
@@ -137,7 +185,7 @@ class Session:
                 continue
             deadline = min(now + self.budgets.cell_seconds, notebook_deadline)
             try:
-                reply = self._running().request({"op": "run_cell", "source": source}, deadline)
+                reply = self._run_cell(index, source, deadline)
             except KernelTimeout:
                 why = "time limit" if deadline < self._end else (
                     f"grading this submission used up its total time limit of "
@@ -168,13 +216,33 @@ class Session:
                     continue
                 self.outcomes.append(CellOutcome(index, False, f"raised {error}{where}"))
 
+    def _run_cell(self, index: int, source: str, deadline: float) -> dict[str, Any]:
+        """One cell's reply; a cell whose kernel was killed from outside is run once more in a
+        fresh kernel (with the cells before it replayed) before its death is charged."""
+        point = f"cell {index}"
+        while True:
+            try:
+                reply = self._running().request({"op": "run_cell", "source": source}, deadline)
+            except KernelDied as exc:
+                if not self.should_retry(exc, point):
+                    raise
+                self._restart_and_replay(counted=False)
+                if self._broken:
+                    raise KernelDied(self._broken) from None
+                deadline = max(deadline, min(time.monotonic() + self.budgets.cell_seconds,
+                                             self._end))
+                continue
+            self.settle(point)
+            return reply
+
     # -- serving the tests --------------------------------------------------------------------
     def begin_test(self, seconds: float) -> None:
         self._deadline = min(time.monotonic() + seconds, self._end)
 
-    def recover(self) -> None:
-        """After a test's timeout or crash: bring the kernel back for the next test."""
-        self._restart_and_replay()
+    def recover(self, counted: bool = True) -> None:
+        """After a test's timeout or crash: bring the kernel back for the next test (or for the
+        same test again, uncounted, after a kill from outside)."""
+        self._restart_and_replay(counted)
 
     def ask(self, message: dict[str, Any], label: str) -> Any:
         """Send one request; return the reply's wire value (see proxy.decode). A student's
@@ -190,7 +258,7 @@ class Session:
             raise KernelTimeout(self._out_of_time() or
                                 f"{label} did not finish within the test's time limit") from None
         except KernelDied as exc:
-            raise KernelDied(f"{label}: {exc}") from None
+            raise KernelDied(f"{label}: {exc}", exc.unexplained) from None
         except protocol.TooComplex as exc:
             raise StudentError(f"{label} returned a value too large or complex for the grader "
                                f"({exc}): return a NumPy array or a tensor") from None

@@ -3,8 +3,10 @@
 For each homework: the reference solution and every alternate must score full marks, every
 mutant must lose points on the question it names, every trivial answer generated from the
 reference (``trivial.py``: None, 0, zeros, ones, NaN, random values, the input echoed, an
-untrained model) must score zero on each question, the student template must score zero, and a
-second grading of the reference must give the same result.
+untrained model) must score zero on each question, every equivalent answer (``equivalent.py``:
+the reference returning lists, tuples, 0-d arrays, floats, arrays for tensors) must keep full
+marks, the student template must score zero, and a second grading of the reference must give the
+same result.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from deepgrade.grade.gradebook import format_columns
 from deepgrade.grade.results import to_gradescope
 from deepgrade.grade.runner import GradingReport
 from deepgrade.project import Homework
+from deepgrade.validate.equivalent import FORMS, equivalent_notebook
 from deepgrade.validate.trivial import KINDS, Targets, kinds_for, question_targets, trivial_notebook
 from deepgrade.validate.variants import Variant, read_variants, splice
 
@@ -31,8 +34,8 @@ from deepgrade.validate.variants import Variant, read_variants, splice
 class Verdict:
     homework: str
     problems: list[str] = field(default_factory=list)
-    # question, mutants caught, trivial answers caught, alternates passed
-    rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # question, mutants caught, trivial answers caught, equivalent forms kept, alternates passed
+    rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -76,13 +79,18 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
             paths.append(Path(tmp) / f"trivial-{kind}.ipynb")
             nbformat.write(trivial_notebook(
                 reference, kind, [t for t in targets if kind in kinds_for(t)]), paths[-1])
+        for form in FORMS:
+            paths.append(Path(tmp) / f"equivalent-{form}.ipynb")
+            nbformat.write(equivalent_notebook(reference, form, targets), paths[-1])
         print(f"{hw.name}: grading the reference, the student template, {len(mutants)} mutants, "
-              f"{len(alternates)} alternates and {len(trivial_kinds)} trivial answers",
-              file=sys.stderr, flush=True)
+              f"{len(alternates)} alternates, {len(trivial_kinds)} trivial answers and "
+              f"{len(FORMS)} equivalent forms", file=sys.stderr, flush=True)
         reports = grade_many(bundle, paths, jobs=jobs, progress=sys.stderr.isatty())
     first, again, template = reports[0], reports[1], reports[2]
     rest = reports[3:3 + len(variants)]
-    trivial = dict(zip(trivial_kinds, reports[3 + len(variants):]))
+    after = 3 + len(variants)
+    trivial = dict(zip(trivial_kinds, reports[after:after + len(trivial_kinds)]))
+    equivalent = dict(zip(FORMS, reports[after + len(trivial_kinds):]))
     if first.score < first.max_score:
         lost = [f"{q.name} ({q.score:g}/{q.max_score:g}: "
                 f"{next((c.message for c in q.cases if not c.passed), '')})"
@@ -105,9 +113,12 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
         target = target_of.get(question)
         earning = _trivial_earners(trivial, target, question)
         kinds = len(kinds_for(target)) if target else 0
+        losing = _equivalent_losers(equivalent, question)
         verdict.rows.append((question, f"{len(caught)}/{len(qm)}",
-                             f"{kinds - len(earning)}/{kinds}", f"{len(passed)}/{len(qa)}"))
-        verdict.problems += earning
+                             f"{kinds - len(earning)}/{kinds}",
+                             f"{len(FORMS) - len(losing)}/{len(FORMS)}",
+                             f"{len(passed)}/{len(qa)}"))
+        verdict.problems += earning + losing
         if not qm:
             verdict.problems.append(f"question '{question}' has no mutant: add "
                                     f"{hw.mutants.relative_to(hw.root)}/<name>.py with "
@@ -149,12 +160,31 @@ def _trivial_earners(trivial: dict[str, GradingReport], target: Targets | None,
     return problems
 
 
+def _equivalent_losers(equivalent: dict[str, GradingReport], question: str) -> list[str]:
+    """One problem per equivalent form of the reference that loses points on ``question``:
+    a correct answer in a form the contract accepts, so the failing test is wrong."""
+    problems = []
+    for form, report in equivalent.items():
+        q = report.by_name().get(question)
+        if q is None or q.score >= q.max_score:
+            continue
+        failing = [c for c in q.cases if not c.passed]
+        cases = "; ".join(f"{'hidden' if c.case.hidden else 'public'} {c.case.name!r}: "
+                          f"{c.message}" for c in failing[:3])
+        problems.append(f"the reference answering with {FORMS[form]} (form {form!r}) loses "
+                        f"{q.max_score - q.score:g}/{q.max_score:g} on '{question}' ({cases}): "
+                        "a test must convert what it receives (np.asarray) before it indexes "
+                        "it or calls its methods")
+    return problems
+
+
 def _strip_time(results: dict) -> dict:
     return {k: v for k, v in results.items() if k not in ("execution_time", "extra_data")}
 
 
 def format_verdict(verdict: Verdict) -> str:
-    rows = [("question", "mutants caught", "trivial caught", "alternates passed"), *verdict.rows]
+    rows = [("question", "mutants caught", "trivial caught", "forms kept", "alternates passed"),
+            *verdict.rows]
     lines = [f"{verdict.homework}: {'OK' if verdict.ok else 'FAILED'}",
              format_columns(rows, indent="  ")]
     lines += [f"  problem: {p}" for p in verdict.problems]

@@ -17,6 +17,7 @@ import ast
 import builtins
 import doctest
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,22 +143,37 @@ def kinds_for(target: Targets) -> tuple[str, ...]:
 
 def trivial_cell(kind: str, name: str) -> str:
     """A cell rebinding ``name`` to its trivial counterpart (the runtime defined on first use)."""
-    return (f"# deepgrade validate: the trivial answer {kind!r} for {name}\n"
-            f"if '_deepgrade_trivial' not in globals():\n"
-            f"    exec(compile({RUNTIME!r}, '<deepgrade trivial answers>', 'exec'), globals())\n"
-            f"{name} = _deepgrade_trivial({kind!r}, {name})\n")
+    return runtime_cell(f"the trivial answer {kind!r} for {name}", RUNTIME, "_deepgrade_trivial",
+                        "<deepgrade trivial answers>", kind, name)
+
+
+def runtime_cell(comment: str, runtime: str, function: str, filename: str, kind: str,
+                 name: str) -> str:
+    """A cell that defines ``runtime`` (once: it defines ``function``), then rebinds ``name``
+    to ``function(kind, name)``."""
+    return (f"# deepgrade validate: {comment}\n"
+            f"if {function!r} not in globals():\n"
+            f"    exec(compile({runtime!r}, {filename!r}, 'exec'), globals())\n"
+            f"{name} = {function}({kind!r}, {name})\n")
 
 
 def trivial_notebook(reference: nbformat.NotebookNode, kind: str,
                      targets: list[Targets]) -> nbformat.NotebookNode:
     """The reference with every name of ``targets`` replaced by its ``kind`` counterpart, each
     right after the cell that defines it (so later cells, training ones, use the trivial one)."""
+    return rebind(reference, [(t.question, name) for t in targets for name in t.names],
+                  lambda name: trivial_cell(kind, name), f"trivial answer {kind}")
+
+
+def rebind(reference: nbformat.NotebookNode, names: list[tuple[str, str]],
+           cell: Callable[[str], str], description: str) -> nbformat.NotebookNode:
+    """The reference with a cell ``cell(name)`` spliced right after the cell that defines each
+    ``(question, name)``."""
     nb = reference
-    for target in targets:
-        for name in target.names:
-            variant = Variant(Path(f"<trivial {kind}>"), "mutant", (target.question,),
-                              f"trivial answer {kind}", trivial_cell(kind, name))
-            nb = splice(nb, variant)
+    for question, name in names:
+        variant = Variant(Path(f"<{description}>"), "mutant", (question,), description,
+                          cell(name))
+        nb = splice(nb, variant)
     return nb
 
 

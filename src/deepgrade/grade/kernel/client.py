@@ -34,7 +34,18 @@ class KernelTimeout(KernelFault):
 
 
 class KernelDied(KernelFault):
-    pass
+    """The kernel is gone. ``unexplained``: a signal that no limit of the grader, no OOM killer
+    and no crash of the student's code accounts for (a SIGKILL or SIGTERM from outside, or the
+    student's code signalling itself): the grader runs that point again before charging it."""
+
+    def __init__(self, message: str, unexplained: bool = False) -> None:
+        super().__init__(message)
+        self.unexplained = unexplained
+
+
+# Signals a process gets from outside (an operator, a service manager, another grader): the
+# student's code can send them to itself as well, so only a repeat at the same point is its own.
+OUTSIDE_SIGNALS = frozenset({"SIGKILL", "SIGTERM", "SIGHUP", "SIGINT", "SIGQUIT"})
 
 
 class GraderFault(Exception):
@@ -263,7 +274,7 @@ class Kernel:
         except protocol.PeerTimeout:
             raise KernelTimeout("time limit exceeded") from None
         except (protocol.PeerClosed, BrokenPipeError):
-            raise KernelDied(self._death_reason()) from None
+            raise self._death() from None
         except protocol.TooComplex:
             raise
         except protocol.ProtocolError as exc:
@@ -272,7 +283,8 @@ class Kernel:
             raise KernelDied("the kernel sent an invalid message")
         return reply
 
-    def _death_reason(self) -> str:
+    def _death(self) -> KernelDied:
+        """Why the kernel died, read from its exit status and the OOM counters."""
         status = None
         for _ in range(20):  # the zygote reaps it a moment after the channel closes
             status = zygote().request({"op": "status", "pid": self.pid}).get("status")
@@ -280,18 +292,21 @@ class Kernel:
                 break
             time.sleep(0.05)
         if status is None:
-            return "the kernel closed its channel to the grader"
-        if status >= 128:
-            name = signal.Signals(status - 128).name
-            if name == "SIGXCPU":
-                return "the kernel used up its CPU-time limit"
-            if name == "SIGKILL":
-                kills = sandbox.oom_kills()
-                if kills is not None and self._oom_kills is not None and kills > self._oom_kills:
-                    return "the kernel ran out of memory (the machine's memory limit stopped it)"
-                return "the kernel was killed (SIGKILL)"
-            return f"the kernel died from signal {name}"
-        return f"the kernel exited with status {status}"
+            return KernelDied("the kernel closed its channel to the grader")
+        if status < 128:
+            return KernelDied(f"the kernel exited with status {status}")
+        name = signal.Signals(status - 128).name
+        if name == "SIGXCPU":
+            return KernelDied("the kernel used up its CPU-time limit")
+        kills = sandbox.oom_kills()
+        if name == "SIGKILL" and kills is not None and self._oom_kills is not None \
+                and kills > self._oom_kills:
+            return KernelDied("the kernel ran out of memory (the machine's memory limit "
+                              "stopped it)")
+        if name == "SIGKILL":
+            return KernelDied("the kernel was killed (SIGKILL)", unexplained=True)
+        return KernelDied(f"the kernel died from signal {name}",
+                          unexplained=name in OUTSIDE_SIGNALS)
 
     def stop(self) -> None:
         """Kill the worker and every process it started, then close the channel."""

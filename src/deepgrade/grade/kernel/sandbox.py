@@ -23,6 +23,8 @@ uid; Landlock and seccomp still apply where the kernel has them).
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import errno
 import fcntl
 import os
@@ -45,7 +47,6 @@ NAMESPACES = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NE
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_REMOUNT = 1, 2, 4, 32
 MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
 
-UID_BASE, UID_COUNT = 61000, 200  # uids reserved for kernels; one is locked per grader process
 LOCK_DIR = Path("/tmp/deepgrade-uids")
 # Folders any user may write to: where a kernel without a private /tmp could leave files.
 SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm")
@@ -172,7 +173,7 @@ def probe() -> Capabilities:
     if not has_seccomp:
         problems.append("no seccomp filter" + ("" if seccomp.supported() else
                                                f" for {os.uname().machine}"))
-    if root and not namespaces and _in_child(lambda: _env_readable_as(UID_BASE)) != 0:
+    if root and not namespaces and _in_child(lambda: _env_readable_as(_any_kernel_uid())) != 0:
         # Without a mount view the kernel sees the real folders, with their real permissions.
         problems.append("the Python environment (" + ", ".join(_environment_paths()) + ") is "
                         "not readable by unprivileged users: install it world-readable, as "
@@ -183,6 +184,16 @@ def probe() -> Capabilities:
 
 
 # ---- one uid per grader process ----------------------------------------------------------------
+# A grader's kernels run as a uid no other grader on the host can hold. The uid is drawn at random
+# from a range of 2**30 uids that no account uses, then checked free (no lock under this /tmp, no
+# visible process, no account): two graders that share /tmp never draw the same uid, and two that
+# do not (a container beside the host, a service with PrivateTmp, another mount namespace) meet
+# with a chance of about one in a billion. A fixed first uid made every such pair collide, and the
+# teardown's kill(-1) as that uid then killed the other grader's kernel.
+
+UID_LOW, UID_SPAN = 1 << 30, 1 << 30  # 2**30 .. 2**31 - 1: above accounts and subuid ranges
+LOCK_DIR = Path("/tmp/deepgrade-uids")
+UID_DRAWS = 64
 
 _uid_lock: Any = None
 
@@ -197,15 +208,71 @@ def _forget_uid_in_child() -> None:
 os.register_at_fork(after_in_child=_forget_uid_in_child)
 
 
+def uid_ranges() -> list[tuple[int, int]]:
+    """The uids this process may switch to, as half-open ``[first, end)`` ranges: all of them on
+    a host, only the mapped ones in a user namespace (a rootless container maps 65536)."""
+    try:
+        lines = Path("/proc/self/uid_map").read_text().split("\n")
+    except OSError:
+        return [(0, 1 << 32)]
+    ranges = []
+    for line in lines:
+        parts = line.split()
+        if len(parts) == 3:
+            first, count = int(parts[0]), int(parts[2])
+            ranges.append((first, first + count))
+    return ranges or [(0, 1 << 32)]
+
+
+def kernel_uid_candidates(ranges: list[tuple[int, int]], rng: Any) -> list[int]:
+    """``UID_DRAWS`` uids drawn at random from ``ranges``: from 2**30 up where the range reaches
+    that far, otherwise from the top half of the largest mapped range (below it, accounts)."""
+    wide = [(max(a, UID_LOW), min(b, UID_LOW + UID_SPAN)) for a, b in ranges
+            if min(b, UID_LOW + UID_SPAN) > max(a, UID_LOW)]
+    if not wide:
+        a, b = max(ranges, key=lambda r: r[1] - r[0])
+        b = min(b, 65534) if a < 65534 < b else b  # nobody, and 65535 (-1 in 16 bits)
+        wide = [((a + b) // 2, b)]
+    draws = []
+    for _ in range(UID_DRAWS):
+        a, b = wide[rng.randrange(len(wide))]
+        draws.append(rng.randrange(a, b))
+    return draws
+
+
+def _any_kernel_uid() -> int:
+    """A uid of the kind kernels get (for the probe, which only tries what such a uid can read)."""
+    import random
+
+    return kernel_uid_candidates(uid_ranges(), random.Random(0))[0]
+
+
+def _uid_in_use(uid: int) -> bool:
+    """A visible process or an account already has ``uid``."""
+    import pwd
+
+    try:
+        pwd.getpwuid(uid)
+        return True
+    except KeyError:
+        pass
+    return any(_owned_by(uid, p, zombies=True) for p in os.listdir("/proc") if p.isdigit())
+
+
 def kernel_uid() -> int | None:
-    """A uid for this grader process's kernels, locked so no concurrent grader shares it."""
+    """A uid for this grader process's kernels, locked so no grader sharing /tmp takes it, and
+    drawn at random so that none that does not share it meets it either."""
     global _uid_lock
     if not is_root():
         return None
     if _uid_lock is not None:
         return _uid_lock[1]
+    import random
+
     LOCK_DIR.mkdir(mode=0o700, exist_ok=True)
-    for uid in range(UID_BASE, UID_BASE + UID_COUNT):
+    for uid in kernel_uid_candidates(uid_ranges(), random.SystemRandom()):
+        if _uid_in_use(uid):
+            continue
         handle = open(LOCK_DIR / str(uid), "w")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -213,8 +280,17 @@ def kernel_uid() -> int | None:
             handle.close()
             continue
         _uid_lock = (handle, uid)
+        atexit.register(_release_uid, handle, uid)
         return uid
     return None
+
+
+def _release_uid(handle: Any, uid: int) -> None:
+    # Random uids would otherwise leave a lock file per grader process behind for ever.
+    if _uid_lock is not None and _uid_lock[0] is handle:
+        with contextlib.suppress(OSError):
+            os.unlink(LOCK_DIR / str(uid))
+        handle.close()
 
 
 # ---- the plan (grader side) --------------------------------------------------------------------
@@ -310,23 +386,61 @@ def exposed(caps: Capabilities) -> list[str]:
     return sorted(_protected)  # the grader's own uid: whatever the grader can read
 
 
+def cgroup_mounts(mountinfo: str) -> list[tuple[str, str, str]]:
+    """``(version, root, mount point)`` of each memory cgroup mount in ``mountinfo`` (the text of
+    /proc/self/mountinfo): version "1" for a v1 hierarchy with the memory controller, "2" for
+    the unified one. ``root`` is the cgroup the mount shows at its top: a container without a
+    cgroup namespace mounts its own cgroup there (root "/docker/<id>" at /sys/fs/cgroup/memory)."""
+    found = []
+    for line in mountinfo.splitlines():
+        fields = line.split()
+        if "-" not in fields:
+            continue
+        sep = fields.index("-")
+        if len(fields) < sep + 4 or sep < 5:
+            continue
+        fstype, options = fields[sep + 1], fields[sep + 3].split(",")
+        root, point = fields[3], fields[4].replace("\\040", " ")
+        if fstype == "cgroup" and "memory" in options:
+            found.append(("1", root, point))
+        elif fstype == "cgroup2":
+            found.append(("2", root, point))
+    return found
+
+
+def memory_cgroup_folder(proc_cgroup: str, mountinfo: str) -> list[Path]:
+    """Where this process's memory cgroup may be, best first: its path under each mount that
+    shows it (the path relative to the mount's root), then the mount's top itself."""
+    paths: dict[str, str | None] = {"1": None, "2": None}
+    for line in proc_cgroup.splitlines():
+        parts = line.split(":", 2)
+        if len(parts) != 3:
+            continue
+        if "memory" in parts[1].split(","):
+            paths["1"] = parts[2]
+        elif parts[0] == "0" and parts[1] == "":
+            paths["2"] = parts[2]
+    candidates: list[Path] = []
+    for version, root, point in cgroup_mounts(mountinfo):
+        path = paths[version]
+        if path is None:
+            continue
+        if path == root or path.startswith(root.rstrip("/") + "/"):
+            candidates.append(Path(point) / path[len(root.rstrip("/")):].lstrip("/"))
+        candidates.append(Path(point))  # a namespaced or mounted-at-own-cgroup view
+    return candidates
+
+
 def _memory_cgroup() -> Path | None:
-    """This process's memory cgroup folder (v1 or v2), where one is mounted."""
+    """This process's memory cgroup folder (v1 or v2), wherever the container mounts it."""
     try:
-        lines = Path("/proc/self/cgroup").read_text().splitlines()
+        proc_cgroup = Path("/proc/self/cgroup").read_text()
+        mountinfo = Path("/proc/self/mountinfo").read_text()
     except OSError:
         return None
-    for line in lines:
-        _, controllers, path = line.split(":", 2)
-        if "memory" in controllers.split(","):
-            folder = Path("/sys/fs/cgroup/memory") / path.lstrip("/")
-            if (folder / "memory.limit_in_bytes").exists():
-                return folder
-    for line in lines:
-        if line.startswith("0::"):
-            folder = Path("/sys/fs/cgroup") / line[3:].lstrip("/")
-            if (folder / "memory.max").exists():
-                return folder
+    for folder in memory_cgroup_folder(proc_cgroup, mountinfo):
+        if (folder / "memory.limit_in_bytes").exists() or (folder / "memory.max").exists():
+            return folder
     return None
 
 
@@ -360,13 +474,19 @@ def memory_available_mb() -> int | None:
 
 
 def oom_kills() -> int | None:
-    """How many processes the memory cgroup's limit has killed so far (None where unknown)."""
+    """How many processes an OOM killer has killed so far: the memory cgroup's count where it
+    has one, plus the whole machine's (/proc/vmstat, which a container reads too); None where
+    neither is known."""
+    counts = []
     folder = _memory_cgroup()
-    if folder is None:
-        return None
-    if (folder / "memory.oom_control").exists():
-        return _cgroup_value(folder, "memory.oom_control", "oom_kill")
-    return _cgroup_value(folder, "memory.events", "oom_kill")
+    if folder is not None:
+        if (folder / "memory.oom_control").exists():
+            counts.append(_cgroup_value(folder, "memory.oom_control", "oom_kill"))
+        else:
+            counts.append(_cgroup_value(folder, "memory.events", "oom_kill"))
+    counts.append(_cgroup_value(Path("/proc"), "vmstat", "oom_kill"))
+    known = [c for c in counts if c is not None]
+    return sum(known) if known else None
 
 
 KERNEL_MEMORY_FLOOR_MB, GRADER_HEADROOM_MB = 128, 64
@@ -385,7 +505,8 @@ def plan(workdir: Path, memory_mb: int, cpu_seconds: int, caps: Capabilities) ->
     """The layers for one kernel start; hands the working folder to the kernel's uid."""
     uid = kernel_uid() if caps.root else None
     if caps.root and uid is None:
-        raise SandboxError(f"all {UID_COUNT} kernel uids from {UID_BASE} are in use")
+        raise SandboxError(f"no free kernel uid among {UID_DRAWS} drawn at random (locks in "
+                           f"{LOCK_DIR}, processes, accounts): is something holding thousands?")
     if caps.root and not caps.namespaces and any("not readable" in p for p in caps.problems):
         raise SandboxError(next(p for p in caps.problems if "not readable" in p))
     tmpdir = "/tmp" if caps.namespaces else str(workdir / ".tmp")
@@ -558,12 +679,13 @@ def _remove_tree(path: str) -> None:
     os.rmdir(path)
 
 
-def _owned_by(uid: int, pid: str) -> bool:
-    """Whether process ``pid`` runs as ``uid`` (a zombie, which runs nothing, does not count)."""
+def _owned_by(uid: int, pid: str, zombies: bool = False) -> bool:
+    """Whether process ``pid`` runs as ``uid`` (a zombie, which runs nothing, counts only with
+    ``zombies``)."""
     try:
         with open(f"/proc/{pid}/status") as f:
             for line in f:
-                if line.startswith("State:") and line.split()[1] == "Z":
+                if not zombies and line.startswith("State:") and line.split()[1] == "Z":
                     return False
                 if line.startswith("Uid:"):
                     return int(line.split()[1]) == uid
