@@ -52,7 +52,7 @@ MEMORY_CGROUP = Path("/sys/fs/cgroup/memory")
 def run_in_container(bundle_zip: Path, notebook: Path, out: Path, *, landlock: bool = True,
                      memory_mb: int | None = None, timeout: float = 900,
                      command: list[str] | None = None, user: int | None = None,
-                     private_tmp: bool = False) -> dict:
+                     private_tmp: bool = False, cgroup_at_mount: bool = False) -> dict:
     """Grade ``notebook`` with ``bundle_zip`` in a simulated Gradescope container.
 
     Returns ``{"returncode", "stderr", "results" (parsed results.json or None), "leftover"
@@ -61,19 +61,24 @@ def run_in_container(bundle_zip: Path, notebook: Path, out: Path, *, landlock: b
     the container itself). ``user`` runs the harness as that uid instead of root (the
     non-root mode), with no capabilities at all. ``private_tmp`` gives the container a /tmp of
     its own, as Docker does (off by default: the probes check what a kernel left in the host's).
+    ``cgroup_at_mount`` mounts the container's memory cgroup at /sys/fs/cgroup/memory itself, as
+    Docker and podman do on cgroup v1 without a cgroup namespace (/proc/self/cgroup then names a
+    path that does not exist under the mount).
     """
     out.mkdir(parents=True, exist_ok=True)
     config = {"bundle": str(bundle_zip), "notebook": str(notebook), "out": str(out),
               "landlock": landlock, "python": sys.executable, "command": command, "user": user,
               "private_tmp": private_tmp}
     config_path = out / "container.json"
-    config_path.write_text(json.dumps(config))
-    inner = ["unshare", "--pid", "--fork", "--mount", "--mount-proc", "--ipc", "--uts",
-             "--kill-child", "--", sys.executable, str(Path(__file__).resolve()), str(config_path)]
     cgroup = None
     if memory_mb is not None:
         cgroup = Path(tempfile.mkdtemp(prefix="deepgrade-sim-", dir=MEMORY_CGROUP))
         (cgroup / "memory.limit_in_bytes").write_text(str(memory_mb << 20))
+    config["cgroup_at_mount"] = str(cgroup) if cgroup is not None and cgroup_at_mount else None
+    config_path.write_text(json.dumps(config))
+    inner = ["unshare", "--pid", "--fork", "--mount", "--mount-proc", "--ipc", "--uts",
+             "--kill-child", "--", sys.executable, str(Path(__file__).resolve()), str(config_path)]
+    if cgroup is not None:
         inner = ["sh", "-c", f'echo $$ > {cgroup}/cgroup.procs && exec "$@"', "sh", *inner]
     try:
         proc = subprocess.run(inner, capture_output=True, text=True, timeout=timeout)
@@ -135,8 +140,8 @@ def _open_up(paths: list[str]) -> None:
 
 def _mount(src: str, dst: str, fs: str, flags: int, data: str) -> None:
     libc = ctypes.CDLL(None, use_errno=True)
-    if libc.mount(src.encode(), dst.encode(), fs.encode(), ctypes.c_ulong(flags),
-                  data.encode()) != 0:
+    if libc.mount(src.encode(), dst.encode(), fs.encode() or None, ctypes.c_ulong(flags),
+                  data.encode() or None) != 0:
         raise OSError(ctypes.get_errno(), f"mount {dst}")
 
 
@@ -227,6 +232,8 @@ def main(config_path: str) -> None:
     out = Path(config["out"])
     report: dict = {}
     _open_up(_environment_paths(config["python"]))
+    if config.get("cgroup_at_mount"):
+        _mount(config["cgroup_at_mount"], str(MEMORY_CGROUP), "", 4096, "")  # MS_BIND
     root = _lay_out_autograder(config)
     if config.get("private_tmp"):  # after the layout, which reads the inputs (maybe in /tmp)
         held = os.open(out, os.O_PATH | os.O_DIRECTORY)  # the output folder, under the mount
