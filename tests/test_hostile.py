@@ -274,3 +274,29 @@ def test_nested_support_files_reach_the_kernel(tmp_path):
     with Session(FAST, support_files={"data/deep/x.txt": b"42"}) as session:
         session.run_cells([(1, "assert open('data/deep/x.txt').read() == '42'")])
         assert session.outcomes[0].ok, session.outcomes
+
+
+def test_a_timed_call_is_measured_from_outside_the_kernel(tmp_path):
+    # The CPU time a relative time limit compares comes from /proc, not from the kernel: a
+    # student whose code makes the kernel's own "usage" reply say 0 is still measured.
+    from deepgrade.checks import cpu_call
+    from deepgrade.grade.proxy import StudentNamespace
+
+    forge = """
+import gc, time
+for obj in gc.get_objects():
+    if type(obj).__name__ == "Worker" and hasattr(obj, "op_usage"):
+        obj.op_usage = lambda msg: {"value": {"cpu_seconds": 0.0, "maxrss_mb": 0.0}}
+def busy(seconds):
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+    return seconds
+"""
+    with Session(FAST) as session:
+        session.run_cells([(1, forge)])
+        assert session.outcomes[0].ok, session.outcomes[0].message
+        session.begin_test(30)
+        ns = StudentNamespace(session, {})
+        result, seconds = cpu_call(ns["busy"], 0.5)
+    assert result == 0.5 and 0.45 <= seconds < 2.0, seconds

@@ -278,10 +278,17 @@ class Session:
         if not reply.get("ok"):
             raise StudentError(f"{label} raised {one_line(reply.get('error'))}")
 
-    def usage(self) -> dict[str, float]:
-        """The kernel's CPU seconds and peak memory so far."""
-        value = self.ask({"op": "usage"}, "usage")
+    def cpu_seconds(self) -> float:
+        """The kernel's CPU seconds so far, measured from outside it (checks.timing)."""
+        if self._broken:
+            raise StudentError(self._broken)
+        return self._running().cpu_used()
+
+    def usage(self, label: str = "usage") -> dict[str, float]:
+        """The kernel's CPU seconds and peak memory so far. ``label`` names the request in a
+        failure message (a kernel stopped before a timed call: the call is what did not finish)."""
+        value = self.ask({"op": "usage"}, label)
         if not (isinstance(value, dict) and
                 all(type(value.get(k)) in (int, float) for k in ("cpu_seconds", "maxrss_mb"))):
-            raise KernelDied("usage: the kernel sent an invalid reply")
+            raise KernelDied(f"{label}: the kernel sent an invalid reply")
         return value

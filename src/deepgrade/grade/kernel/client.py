@@ -53,6 +53,26 @@ class GraderFault(Exception):
     never the student's fault, so never a grade. The message is for staff."""
 
 
+def _process_stats() -> dict[int, tuple[int, int, int]]:
+    """``{pid: (parent pid, real uid, CPU ticks)}`` of every visible process, the ticks being
+    its own (all threads) and those of the children it waited for."""
+    out = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{name}/stat").read_text()
+            # The real uid from status: /proc/PID itself belongs to root once a process has
+            # changed its uid (it is no longer dumpable), as every kernel has.
+            status = Path(f"/proc/{name}/status").read_text()
+            uid = int(status.split("\nUid:", 1)[1].split()[0])
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) ": comm may hold spaces
+        out[int(name)] = (int(fields[1]), uid, sum(int(f) for f in fields[11:15]))
+    return out
+
+
 def exposure_notes() -> list[str]:
     """Notes for results.json where this mode cannot keep protected files from the student's
     code (the documented policy: grade, and say so to staff in the log and the results)."""
@@ -307,6 +327,28 @@ class Kernel:
             return KernelDied("the kernel was killed (SIGKILL)", unexplained=True)
         return KernelDied(f"the kernel died from signal {name}",
                           unexplained=name in OUTSIDE_SIGNALS)
+
+    def cpu_used(self) -> float:
+        """The kernel's CPU seconds so far: every process of its tree and of its uid (the worker
+        under its PID-namespace parents, whatever it started that still runs) with all their
+        threads, and the children they waited for. Read by the grader from /proc, not asked of
+        the kernel: student code shares the worker's process and could make it say anything."""
+        if self.pid is None:
+            raise KernelDied("the kernel is not running")
+        stats = _process_stats()
+        children: dict[int, list[int]] = {}
+        for pid, (ppid, _, _) in stats.items():
+            children.setdefault(ppid, []).append(pid)
+        mine, todo = set(), [self.pid]
+        while todo:
+            pid = todo.pop()
+            if pid in stats and pid not in mine:
+                mine.add(pid)
+                todo += children.get(pid, [])
+        if self.pid not in mine:
+            raise KernelDied("the kernel is not running")
+        mine |= {pid for pid, (_, uid, _) in stats.items() if uid == self.uid is not None}
+        return sum(stats[pid][2] for pid in mine) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         """Kill the worker and every process it started, then close the channel."""
