@@ -15,6 +15,7 @@ from deepgrade.assign.master import MasterSpec
 from deepgrade.errors import BuildError
 from deepgrade.grade.bundle import Bundle, write_support_files
 from deepgrade.project import Homework
+from deepgrade.words import counted
 from deepgrade.written.questions import PAGES_PER_QUESTION
 
 _MARKER_LINE = re.compile(r"^\s*#\s*(BEGIN|END) SOLUTION\s*$|^\s*#\s*SOLUTION\s*$", re.MULTILINE)
@@ -56,32 +57,40 @@ def solution_notebook(autograder_nb: Path) -> nbformat.NotebookNode:
     return nb
 
 
+def run_notebook(nb: nbformat.NotebookNode, folder: Path, timeout: int,
+                 allow_errors: bool = False) -> None:
+    """Execute ``nb`` in place in a Jupyter kernel whose working folder is ``folder`` (laid out
+    as the student's: the notebook's file, tests/, support files), as the build runs the
+    solutions. Raises nbclient's CellExecutionError unless ``allow_errors``."""
+    from nbclient import NotebookClient
+
+    # Byte-stable outputs: otter's grader.check picks a random emoji for "passed!", so the
+    # kernel seeds `random` at start-up (an IPython startup file) and hashes are fixed.
+    startup = folder / ".ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True, exist_ok=True)
+    (startup / "00-deepgrade-seed.py").write_text("import random\nrandom.seed(0)\n")
+    # One thread, as in the grading kernel: same numbers, and no oversubscribed cores.
+    env = dict(os.environ, IPYTHONDIR=str(folder / ".ipython"), PYTHONHASHSEED="0",
+               MPLBACKEND="module://matplotlib_inline.backend_inline", OMP_NUM_THREADS="1",
+               MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+                            resources={"metadata": {"path": str(folder)}}, record_timing=False)
+    # The kernel's own start-up chatter (transport warnings) is not the instructor's business.
+    client.execute(stderr=subprocess.DEVNULL, env=env)
+
+
 def execute(homework: str, nb: nbformat.NotebookNode, public_tests: Path, timeout: int,
             support: dict[str, bytes], spec: MasterSpec) -> None:
     """Run ``nb`` in place in a scratch folder laid out as the student's: the public tests (for
     grader.check) and the support files beside it."""
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     with tempfile.TemporaryDirectory(prefix=f"deepgrade-{homework}-solutions-") as tmp:
         shutil.copytree(public_tests, Path(tmp) / "tests")
         nbformat.write(nb, Path(tmp) / f"{homework}.ipynb")  # otter.Notebook() looks for it
         write_support_files(support, Path(tmp))
-        # Byte-stable outputs: otter's grader.check picks a random emoji for "passed!", so the
-        # kernel seeds `random` at start-up (an IPython startup file) and hashes are fixed.
-        startup = Path(tmp) / ".ipython" / "profile_default" / "startup"
-        startup.mkdir(parents=True)
-        (startup / "00-deepgrade-seed.py").write_text("import random\nrandom.seed(0)\n")
-        # One thread, as in the grading kernel: same numbers, and no oversubscribed cores.
-        env = dict(os.environ, IPYTHONDIR=str(Path(tmp) / ".ipython"), PYTHONHASHSEED="0",
-                   MPLBACKEND="module://matplotlib_inline.backend_inline", OMP_NUM_THREADS="1",
-                   MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
-        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": tmp}}, record_timing=False)
         try:
-            # The kernel's own start-up chatter (transport warnings) is not the instructor's
-            # business.
-            client.execute(stderr=subprocess.DEVNULL, env=env)
+            run_notebook(nb, Path(tmp), timeout)
         except CellExecutionError as exc:
             failed = next(((c, o) for c in nb.cells for o in c.get("outputs", [])
                            if o.get("output_type") == "error"), None)
@@ -159,18 +168,28 @@ def render_html(nb: nbformat.NotebookNode) -> str:
     return body
 
 
+def heading(homework: str, title: str) -> str:
+    """``hw1 (Calculus)``; a title that names the homework already (``hw5: attention``, as
+    `deepgrade new` writes it) stands alone."""
+    if not title:
+        return homework
+    return title if title.split(":")[0].strip().lower() == homework.lower() else \
+        f"{homework} ({title})"
+
+
 def written_answers(homework: str, spec: MasterSpec, title: str = "") -> str:
     """Markdown with every written question: prompt, model answer, rubric."""
     per = len(spec.manual) * PAGES_PER_QUESTION
-    layout = (f"`deepgrade written {homework}` prints every submission on {per} pages, one per "
-              f"question below: on Gradescope, split `written.pdf` every {per} pages and give "
+    pages = counted(per, "page")
+    layout = (f"`deepgrade written {homework}` prints every submission on {pages}, one per "
+              f"question below: on Gradescope, split `written.pdf` every {pages} and give "
               "each question its page.")
-    lines = [f"# {homework}{f' ({title})' if title else ''}: written questions, model answers and "
-             "rubrics", "", layout, ""]
+    lines = [f"# {heading(homework, title)} — written questions, model answers and rubrics", "",
+             layout, ""]
     for number, q in enumerate(spec.manual):
-        points = f" ({q.points:g} points)" if q.points is not None else ""
+        points = f" ({counted(q.points, 'point')})" if q.points is not None else ""
         lines += [f"## `{q.name}`{points}", "",
-                  f"Page {number * PAGES_PER_QUESTION + 1} of each submission's {per} pages.",
+                  f"Page {number * PAGES_PER_QUESTION + 1} of each submission's {pages}.",
                   "", "### Question", ""]
         lines += [p.replace("<!-- BEGIN QUESTION -->", "").strip() for p in q.prompt] + [""]
         lines += ["### Model answer and rubric", ""]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 
+from deepgrade.assign.master import check_master, read_master
 from deepgrade.errors import UserError
 from deepgrade.grade.batch import grade_many
 from deepgrade.grade.bundle import Bundle
@@ -23,8 +24,17 @@ from deepgrade.grade.gradebook import format_columns
 from deepgrade.grade.results import to_gradescope
 from deepgrade.grade.runner import GradingReport
 from deepgrade.project import Homework
+from deepgrade.validate.details import HEADER as DETAILS_HEADER
+from deepgrade.validate.details import variant_rows
 from deepgrade.validate.trivial import KINDS, Targets, kinds_for, question_targets, trivial_notebook
-from deepgrade.validate.variants import Variant, read_variants, splice
+from deepgrade.validate.variants import (
+    Variant,
+    check_replaces,
+    master_names,
+    read_variants,
+    splice,
+)
+from deepgrade.words import counted
 
 
 @dataclass
@@ -33,6 +43,8 @@ class Verdict:
     problems: list[str] = field(default_factory=list)
     # question, mutants caught, trivial answers caught, alternates passed
     rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # per variant and question: details.HEADER's columns (shown with --details)
+    details: list[tuple[str, str, str, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -53,12 +65,14 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
     mutants = read_variants(hw.mutants, "mutant")
     alternates = read_variants(hw.alternates, "alternate")
     verdict = Verdict(hw.name)
+    reference = nbformat.read(hw.reference, as_version=4)
+    names = master_names(reference)
     for v in [*mutants, *alternates]:
         unknown = [q for q in v.questions if q not in questions]
         if unknown:
             raise UserError(f"{v.path}: unknown question {unknown[0]!r}; expected one of "
                             f"{', '.join(questions)}")
-    reference = nbformat.read(hw.reference, as_version=4)
+        check_replaces(v, names, str(v.path.relative_to(hw.root)))
     targets = [t for t in question_targets(nbformat.read(hw.master, as_version=4))
                if t.question in questions]
     trivial_kinds = sorted({k for t in targets for k in kinds_for(t)}, key=KINDS.index)
@@ -76,8 +90,9 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
             paths.append(Path(tmp) / f"trivial-{kind}.ipynb")
             nbformat.write(trivial_notebook(
                 reference, kind, [t for t in targets if kind in kinds_for(t)]), paths[-1])
-        print(f"{hw.name}: grading the reference, the student template, {len(mutants)} mutants, "
-              f"{len(alternates)} alternates and {len(trivial_kinds)} trivial answers",
+        print(f"{hw.name}: grading the reference, the student template, "
+              f"{counted(len(mutants), 'mutant')}, {counted(len(alternates), 'alternate')} and "
+              f"{counted(len(trivial_kinds), 'trivial answer')}",
               file=sys.stderr, flush=True)
         reports = grade_many(bundle, paths, jobs=jobs, progress=sys.stderr.isatty())
     first, again, template = reports[0], reports[1], reports[2]
@@ -96,6 +111,9 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
         earned = [q.name for q in template.questions if q.score > 0]
         verdict.problems.append(f"the unmodified student notebook earns points on {earned}")
     by_variant = dict(zip(variants, rest))
+    spec = check_master(hw.name, read_master(hw.name, hw.master))
+    for v in variants:
+        verdict.details += variant_rows(spec, v, by_variant[v])
     target_of = {t.question: t for t in targets}
     for question in questions:
         qm = [v for v in mutants if question in v.questions]
@@ -140,7 +158,7 @@ def _trivial_earners(trivial: dict[str, GradingReport], target: Targets | None,
         if not passing:
             continue
         cases = [f"{'hidden' if c.case.hidden else 'public'} {c.case.name!r} "
-                 f"({c.case.points:g} points)" for c in passing]
+                 f"({counted(c.case.points, 'point')})" for c in passing]
         advice = ("; a public test that a trivial answer passes must be worth 0 points or "
                   "check a value" if any(not c.case.hidden for c in passing) else "")
         earned = sum(c.case.points for c in passing)
@@ -153,18 +171,25 @@ def _strip_time(results: dict) -> dict:
     return {k: v for k, v in results.items() if k not in ("execution_time", "extra_data")}
 
 
-def format_verdict(verdict: Verdict) -> str:
+def format_verdict(verdict: Verdict, details: bool = False) -> str:
+    """The verdict as printed: the per-question counts, with ``details`` also the test cases
+    that failed on each mutant and alternate, then the problems."""
     rows = [("question", "mutants caught", "trivial caught", "alternates passed"), *verdict.rows]
     lines = [f"{verdict.homework}: {'OK' if verdict.ok else 'FAILED'}",
              format_columns(rows, indent="  ")]
+    if details:
+        lines += ["", format_columns([DETAILS_HEADER, *verdict.details], indent="  ")]
+    elif verdict.details:
+        lines.append(f"  (deepgrade validate --details {verdict.homework}: the tests that caught "
+                     "each mutant and the points it lost)")
     lines += [f"  problem: {p}" for p in verdict.problems]
     return "\n".join(lines)
 
 
-def main(homeworks: list[Homework], jobs: int = 2) -> bool:
+def main(homeworks: list[Homework], jobs: int = 2, details: bool = False) -> bool:
     ok = True
     for hw in homeworks:
         verdict = validate_homework(hw, jobs=jobs)
-        print(format_verdict(verdict), flush=True)
+        print(format_verdict(verdict, details), flush=True)
         ok &= verdict.ok
     return ok

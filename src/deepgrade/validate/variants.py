@@ -13,6 +13,7 @@ name it defines, so that later cells (training, plots) use the variant, as a stu
 from __future__ import annotations
 
 import ast
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +79,29 @@ def defined_names(source: str) -> set[str]:
             for target in targets:
                 names.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
     return names
+
+
+def master_names(reference: nbformat.NotebookNode) -> set[str]:
+    """Every top-level name a code cell of the reference binds: what a variant can replace."""
+    return {n for c in reference.cells if c.cell_type == "code" for n in defined_names(c.source)}
+
+
+def check_replaces(variant: Variant, names: set[str], shown: str) -> None:
+    """Refuse a variant that replaces none of the master's ``names`` (a misspelt ``def``): it
+    would grade as the reference, and a mutant would blame the tests. (Names it defines beside
+    one it replaces are its helpers.)"""
+    defined = defined_names(variant.source)
+    if defined & names:
+        return
+    if not defined:
+        raise UserError(f"{shown} defines nothing at the top level; a {variant.kind} is "
+                        "definitions (def, class, assignment) that replace the master's")
+    extra = sorted(defined)
+    guesses = {n: difflib.get_close_matches(n, names, 1, 0.75) for n in extra}
+    name = next((n for n in extra if guesses[n]), extra[0])
+    hint = f" (did you mean `{guesses[name][0]}`?)" if guesses[name] else ""
+    raise UserError(f"{shown} defines `{name}`, which the master does not define{hint}; a "
+                    f"{variant.kind} must redefine the master's own names, or it changes nothing")
 
 
 def splice(reference: nbformat.NotebookNode, variant: Variant) -> nbformat.NotebookNode:
