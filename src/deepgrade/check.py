@@ -61,10 +61,11 @@ class CheckResult:
         return all(c.passed for cases in self.questions.values() for c in cases)
 
 
-def check_notebook(hw: Homework, notebook: Path, timeout: int = 600) -> CheckResult:
+def check_notebook(hw: Homework, notebook: Path, timeout: int | None = None) -> CheckResult:
     """Run ``notebook`` as the student would, then ``grader.check_all()``; a UserError when the
-    notebook cannot be read or the homework's student folder is not built."""
-    from nbclient.exceptions import CellExecutionError
+    notebook cannot be read or the homework's student folder is not built. ``timeout``: per
+    cell, seconds (the homework's ``cell_seconds`` by default)."""
+    from nbclient.exceptions import CellControlSignal, DeadKernelError
 
     from deepgrade.assign.solutions import run_notebook
 
@@ -86,10 +87,12 @@ def check_notebook(hw: Homework, notebook: Path, timeout: int = 600) -> CheckRes
         shutil.copytree(student, folder, ignore=shutil.ignore_patterns(f"{hw.name}.ipynb"))
         nbformat.write(nb, folder / f"{hw.name}.ipynb")  # otter.Notebook() looks for it
         try:
-            run_notebook(nb, folder, timeout, allow_errors=True)
-        except CellExecutionError as exc:  # with allow_errors: a kernel that died or hung
-            raise UserError(f"{notebook}: the notebook could not be run to the end "
-                            f"({' '.join(str(exc).split())[:200]})") from None
+            run_notebook(nb, folder, timeout or int(hw.budgets.cell_seconds),
+                         allow_errors=True)
+        except (CellControlSignal, DeadKernelError) as exc:  # a cell that hung, a dead kernel
+            why = " ".join(str(exc).split())[:200] or type(exc).__name__
+            raise UserError(f"{notebook}: the notebook could not be run to the end ({why}); "
+                            "run it in Jupyter to see which cell stops") from None
     *cells, last = nb.cells
     errors = [(i, f"{o.get('ename')}: {' '.join(str(o.get('evalue')).split())[:200]}")
               for i, c in enumerate(cells, start=1) if c.cell_type == "code"
