@@ -1,19 +1,19 @@
 """``deepgrade check HW NOTEBOOK``: a notebook's public tests, as the student's
 ``grader.check_all()`` runs them.
 
-The notebook runs top to bottom in a Jupyter kernel in a scratch copy of the student folder
-(``student/<hw>/``: the public tests, the feedback shim, the support files), as in the
-student's Jupyter; then one cell added at the end calls otter's ``check_all()`` and hands back
-each case's result. Nothing is graded: the hidden tests and the points are the autograder's.
-The kernel is not sandboxed (it is the student's own view of their work): grade submissions
+The notebook runs top to bottom in a Jupyter kernel, in a scratch folder laid out as the
+student's (the built public tests, the feedback shim, the support files), by the build's own
+runner of the solutions (``assign.solutions.execute``); then one cell added at the end calls
+otter's ``check_all()`` and hands back each case's result. Every cell is tagged
+``raises-exception`` (nbclient's own tag), so a cell that raises is reported and the rest run.
+Nothing is graded: the hidden tests and the points are the autograder's. The kernel is not
+sandboxed (it is the student's own view of their work): grade submissions
 with ``deepgrade grade``.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +67,8 @@ def check_notebook(hw: Homework, notebook: Path, timeout: int | None = None) -> 
     cell, seconds (the homework's ``cell_seconds`` by default)."""
     from nbclient.exceptions import CellControlSignal, DeadKernelError
 
-    from deepgrade.assign.solutions import run_notebook
+    from deepgrade.assign import autograder, solutions
+    from deepgrade.assign.master import check_master, read_master
 
     student = hw.out("student")
     if not (student / "tests").is_dir():
@@ -78,21 +79,22 @@ def check_notebook(hw: Homework, notebook: Path, timeout: int | None = None) -> 
     except NotebookError as exc:
         raise UserError(f"{notebook}: {exc}") from None
     nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(check_cell(f"{hw.name}.ipynb")))
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    nb.cells.append(nbformat.v4.new_code_cell(check_cell(f"{hw.name}.ipynb")))
-    with tempfile.TemporaryDirectory(prefix=f"deepgrade-check-{hw.name}-") as tmp:
-        folder = Path(tmp) / hw.name
-        shutil.copytree(student, folder, ignore=shutil.ignore_patterns(f"{hw.name}.ipynb"))
-        nbformat.write(nb, folder / f"{hw.name}.ipynb")  # otter.Notebook() looks for it
-        try:
-            run_notebook(nb, folder, timeout or int(hw.budgets.cell_seconds),
-                         allow_errors=True)
-        except (CellControlSignal, DeadKernelError) as exc:  # a cell that hung, a dead kernel
-            why = " ".join(str(exc).split())[:200] or type(exc).__name__
-            raise UserError(f"{notebook}: the notebook could not be run to the end ({why}); "
-                            "run it in Jupyter to see which cell stops") from None
+            tags = cell.metadata.setdefault("tags", [])
+            if "raises-exception" not in tags:
+                tags.append("raises-exception")
+    spec = check_master(hw.name, read_master(hw.name, hw.master))
+    support = {**autograder.support_files(hw), **solutions.student_files()}
+    try:
+        solutions.execute(hw.name, nb, student / "tests",
+                          timeout or int(hw.budgets.cell_seconds), support, spec)
+    except (CellControlSignal, DeadKernelError) as exc:  # a cell that hung, a dead kernel
+        why = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise UserError(f"{notebook}: the notebook could not be run to the end ({why}); "
+                        "run it in Jupyter to see which cell stops") from None
     *cells, last = nb.cells
     errors = [(i, f"{o.get('ename')}: {' '.join(str(o.get('evalue')).split())[:200]}")
               for i, c in enumerate(cells, start=1) if c.cell_type == "code"

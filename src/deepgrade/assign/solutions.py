@@ -57,40 +57,32 @@ def solution_notebook(autograder_nb: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def run_notebook(nb: nbformat.NotebookNode, folder: Path, timeout: int,
-                 allow_errors: bool = False) -> None:
-    """Execute ``nb`` in place in a Jupyter kernel whose working folder is ``folder`` (laid out
-    as the student's: the notebook's file, tests/, support files), as the build runs the
-    solutions. Raises nbclient's CellExecutionError unless ``allow_errors``."""
-    from nbclient import NotebookClient
-
-    # Byte-stable outputs: otter's grader.check picks a random emoji for "passed!", so the
-    # kernel seeds `random` at start-up (an IPython startup file) and hashes are fixed.
-    startup = folder / ".ipython" / "profile_default" / "startup"
-    startup.mkdir(parents=True, exist_ok=True)
-    (startup / "00-deepgrade-seed.py").write_text("import random\nrandom.seed(0)\n")
-    # One thread, as in the grading kernel: same numbers, and no oversubscribed cores.
-    env = dict(os.environ, IPYTHONDIR=str(folder / ".ipython"), PYTHONHASHSEED="0",
-               MPLBACKEND="module://matplotlib_inline.backend_inline", OMP_NUM_THREADS="1",
-               MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
-                            resources={"metadata": {"path": str(folder)}}, record_timing=False)
-    # The kernel's own start-up chatter (transport warnings) is not the instructor's business.
-    client.execute(stderr=subprocess.DEVNULL, env=env)
-
-
 def execute(homework: str, nb: nbformat.NotebookNode, public_tests: Path, timeout: int,
             support: dict[str, bytes], spec: MasterSpec) -> None:
     """Run ``nb`` in place in a scratch folder laid out as the student's: the public tests (for
     grader.check) and the support files beside it."""
+    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
     with tempfile.TemporaryDirectory(prefix=f"deepgrade-{homework}-solutions-") as tmp:
         shutil.copytree(public_tests, Path(tmp) / "tests")
         nbformat.write(nb, Path(tmp) / f"{homework}.ipynb")  # otter.Notebook() looks for it
         write_support_files(support, Path(tmp))
+        # Byte-stable outputs: otter's grader.check picks a random emoji for "passed!", so the
+        # kernel seeds `random` at start-up (an IPython startup file) and hashes are fixed.
+        startup = Path(tmp) / ".ipython" / "profile_default" / "startup"
+        startup.mkdir(parents=True)
+        (startup / "00-deepgrade-seed.py").write_text("import random\nrandom.seed(0)\n")
+        # One thread, as in the grading kernel: same numbers, and no oversubscribed cores.
+        env = dict(os.environ, IPYTHONDIR=str(Path(tmp) / ".ipython"), PYTHONHASHSEED="0",
+                   MPLBACKEND="module://matplotlib_inline.backend_inline", OMP_NUM_THREADS="1",
+                   MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": tmp}}, record_timing=False)
         try:
-            run_notebook(nb, Path(tmp), timeout)
+            # The kernel's own start-up chatter (transport warnings) is not the instructor's
+            # business.
+            client.execute(stderr=subprocess.DEVNULL, env=env)
         except CellExecutionError as exc:
             failed = next(((c, o) for c in nb.cells for o in c.get("outputs", [])
                            if o.get("output_type") == "error"), None)

@@ -24,15 +24,15 @@ from deepgrade.grade.gradebook import format_columns
 from deepgrade.grade.results import to_gradescope
 from deepgrade.grade.runner import GradingReport
 from deepgrade.project import Homework
-from deepgrade.validate.details import HEADER as DETAILS_HEADER
-from deepgrade.validate.details import variant_rows
 from deepgrade.validate.trivial import KINDS, Targets, kinds_for, question_targets, trivial_notebook
 from deepgrade.validate.variants import (
     Variant,
     check_replaces,
+    format_details,
     master_names,
     read_variants,
     splice,
+    variant_rows,
 )
 from deepgrade.words import counted
 
@@ -40,11 +40,11 @@ from deepgrade.words import counted
 @dataclass
 class Verdict:
     homework: str
+    # per variant and question: variants.HEADER's columns (shown with --details)
+    details: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     # question, mutants caught, trivial answers caught, alternates passed
     rows: list[tuple[str, str, str, str]] = field(default_factory=list)
-    # per variant and question: details.HEADER's columns (shown with --details)
-    details: list[tuple[str, str, str, str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -90,9 +90,8 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
             paths.append(Path(tmp) / f"trivial-{kind}.ipynb")
             nbformat.write(trivial_notebook(
                 reference, kind, [t for t in targets if kind in kinds_for(t)]), paths[-1])
-        print(f"{hw.name}: grading the reference, the student template, "
-              f"{counted(len(mutants), 'mutant')}, {counted(len(alternates), 'alternate')} and "
-              f"{counted(len(trivial_kinds), 'trivial answer')}",
+        print(f"{hw.name}: grading the reference, the student template, {len(mutants)} mutants, "
+              f"{len(alternates)} alternates and {len(trivial_kinds)} trivial answers",
               file=sys.stderr, flush=True)
         reports = grade_many(bundle, paths, jobs=jobs, progress=sys.stderr.isatty())
     first, again, template = reports[0], reports[1], reports[2]
@@ -171,17 +170,10 @@ def _strip_time(results: dict) -> dict:
     return {k: v for k, v in results.items() if k not in ("execution_time", "extra_data")}
 
 
-def format_verdict(verdict: Verdict, details: bool = False) -> str:
-    """The verdict as printed: the per-question counts, with ``details`` also the test cases
-    that failed on each mutant and alternate, then the problems."""
+def format_verdict(verdict: Verdict) -> str:
     rows = [("question", "mutants caught", "trivial caught", "alternates passed"), *verdict.rows]
     lines = [f"{verdict.homework}: {'OK' if verdict.ok else 'FAILED'}",
              format_columns(rows, indent="  ")]
-    if details:
-        lines += ["", format_columns([DETAILS_HEADER, *verdict.details], indent="  ")]
-    elif verdict.details:
-        lines.append(f"  (deepgrade validate --details {verdict.homework}: the tests that caught "
-                     "each mutant and the points it lost)")
     lines += [f"  problem: {p}" for p in verdict.problems]
     return "\n".join(lines)
 
@@ -190,6 +182,9 @@ def main(homeworks: list[Homework], jobs: int = 2, details: bool = False) -> boo
     ok = True
     for hw in homeworks:
         verdict = validate_homework(hw, jobs=jobs)
-        print(format_verdict(verdict, details), flush=True)
+        print(format_verdict(verdict), flush=True)
+        table = format_details(hw.name, verdict.details, details)
+        if table:
+            print(table, flush=True)
         ok &= verdict.ok
     return ok

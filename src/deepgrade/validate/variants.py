@@ -8,6 +8,10 @@ A variant file starts with header comments:
 
 The rest is code. It is inserted right after the last cell of the reference that defines any
 name it defines, so that later cells (training, plots) use the variant, as a student's would.
+
+``deepgrade validate --details`` shows, per variant, which test cases failed and how many points
+it lost (``variant_rows``), so an instructor can judge each test: one that catches every mutant,
+one that catches none.
 """
 
 from __future__ import annotations
@@ -20,7 +24,11 @@ from pathlib import Path
 
 import nbformat
 
+from deepgrade.assign.master import MasterSpec
 from deepgrade.errors import UserError
+from deepgrade.grade.gradebook import format_columns
+from deepgrade.grade.runner import GradingReport
+from deepgrade.words import counted
 
 _HEADER = re.compile(r"^#\s*(question|questions|mistake|idea)\s*:\s*(.+?)\s*$")
 
@@ -118,3 +126,38 @@ def splice(reference: nbformat.NotebookNode, variant: Variant) -> nbformat.Noteb
     for i, c in enumerate(nb.cells):
         c["id"] = f"cell-{i:03d}"
     return nb
+
+
+# -- validate --details: what each variant lost, and to which tests --------------------------
+HEADER = ("variant", "question", "verdict", "points lost", "failed tests (master cell)")
+
+
+def variant_rows(spec: MasterSpec, variant: Variant, report: GradingReport
+                 ) -> list[tuple[str, str, str, str, str]]:
+    """One row per question the variant names (and, for an alternate, per other question it
+    lost points on): its verdict, the points lost of the question's total, and the failing
+    test cases as ``cell 11 (hidden test 2)``, named as the build names them."""
+    rows = []
+    for q in report.questions:
+        named = q.name in variant.questions
+        lost = q.max_score - q.score
+        if not named and (variant.kind == "mutant" or lost <= 0):
+            continue  # a mutant is judged on its question only
+        tests = spec.question(q.name).tests
+        failed = [f"cell {tests[i].cell} ({tests[i].label})" if i < len(tests) else c.case.name
+                  for i, c in enumerate(q.cases) if not c.passed]
+        if variant.kind == "mutant":
+            verdict = "caught" if lost > 0 else "NOT CAUGHT"
+        else:
+            verdict = "passed" if lost <= 0 else "LOSES POINTS"
+        rows.append((f"{variant.kind} {variant.name}", q.name, verdict,
+                     f"{lost:g} of {counted(q.max_score, 'point')}", ", ".join(failed) or "-"))
+    return rows
+
+
+def format_details(homework: str, rows: list[tuple[str, str, str, str, str]], shown: bool) -> str:
+    """The table of ``variant_rows`` when ``shown``, else a line saying how to see it."""
+    if not shown:
+        return (f"  (deepgrade validate --details {homework}: the tests that caught each mutant "
+                "and the points it lost)") if rows else ""
+    return "\n" + format_columns([HEADER, *rows], indent="  ")  # a blank line: another table
