@@ -161,4 +161,3 @@ def test_trivial_answers_of_trainers_and_models():
     ns["model"] = model
     exec(trivial_cell("random", "model"), ns)
     assert list(ns["model"].parameters()) == []  # no architecture: not the answer either
-
