@@ -8,7 +8,10 @@ course folder outside this repository (only `assignments/<hw>/` in it).
 
 from __future__ import annotations
 
+import csv
+import re
 import shutil
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,7 +22,8 @@ from conftest import ROOT, run_cli
 from deepgrade.assign.new import new_homework
 from deepgrade.grade.bundle import fault_of_test
 from deepgrade.grade.notebook import read_submission
-from deepgrade.project import SCHEMA, Budgets, Homework
+from deepgrade.grade.runner import TRUSTED_NAMES
+from deepgrade.project import SCHEMA, Budgets, Homework, read_settings
 
 HW = "hw9"
 # Cell numbers (from 1) of the master `deepgrade new` writes.
@@ -167,15 +171,64 @@ def test_new_homework_builds_validates_and_grades_in_a_course_of_its_own(tmp_pat
     assert "grade the reference" in result.stderr
     student = root / "student" / HW
     assert (student / f"{HW}.ipynb").is_file() and (student / "deepgrade_feedback.py").is_file()
-    result = run_cli("validate", HW, cwd=root)
+    answers = (root / "solutions" / HW / "written-answers.md").read_text()
+    assert answers.startswith(f"# {HW}: a first homework — written questions")  # named once
+    assert "every submission on 1 page, one per question" in answers and "(2 points)" in answers
+    result = run_cli("validate", HW, "--details", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"{HW}: OK" in result.stdout
+    mutant = next(line for line in result.stdout.splitlines() if "mutant relu_abs" in line)
+    assert "caught" in mutant and "4 of 4 points" in mutant, mutant
+    assert f"cell {HIDDEN} (hidden test 2), cell {HIDDEN_2} (hidden test 3)" in mutant
+    misspelt = root / "assignments" / HW / "mutants" / "m2.py"
+    misspelt.write_text("# question: relu\n# mistake: leaky\ndef rleu(x):\n    return x\n")
+    result = run_cli("validate", HW, cwd=root)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"deepgrade: error: assignments/{HW}/mutants/m2.py defines `rleu`, which the master "
+        "does not define (did you mean `relu`?); a mutant must redefine the master's own "
+        "names, or it changes nothing")
+    misspelt.unlink()
+
+    solutions = root / "solutions" / HW / f"{HW}-solutions.ipynb"
+    result = run_cli("check", HW, solutions, cwd=root)
+    assert result.returncode == 0 and "relu  passed (1 test)" in result.stdout, result.stdout
+    result = run_cli("check", HW, student / f"{HW}.ipynb", cwd=root)
+    assert result.returncode == 1 and "relu  FAILED 1 of 1 test" in result.stdout, result.stdout
+    assert "relu must keep the shape of its input" in result.stdout
+
     out = tmp_path / "grades"
-    result = run_cli("grade", HW, root / "solutions" / HW / f"{HW}-solutions.ipynb",
-                     "--out", out, cwd=root)
+    result = run_cli("grade", HW, solutions, student / f"{HW}.ipynb", "--out", out, cwd=root)
     assert result.returncode == 0, result.stderr
+    assert f"1 submission of 2 not run: {HW} (untouched template); grading 1" in result.stderr
+    assert ("deepgrade: warning: gradescope-scores.csv and canvas-import.csv have no rows: no "
+            "student is known for any of the 2 submissions") in result.stderr, result.stderr
     result = run_cli("report", HW, out, cwd=root)
     assert result.returncode == 0 and (out / "report.html").is_file(), result.stderr
+
+    # Uploads collected elsewhere, laid out as the README says, then written scores merged:
+    # the report's total is the gradebook's.
+    uploads = tmp_path / "uploads"
+    (uploads / "submission_1").mkdir(parents=True)
+    shutil.copy(solutions, uploads / "submission_1" / f"{HW}.ipynb")
+    (uploads / "submission_metadata.yml").write_text(
+        "submission_1:\n  :submitters:\n  - :name: Ada Lovelace\n    :sid: '1001'\n"
+        "    :email: ada@uni.edu\n  :created_at: 2026-10-08 21:14:03 UTC\n")
+    merged = tmp_path / "merged"
+    result = run_cli("grade", HW, uploads, "--out", merged, cwd=root)
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+    scores = tmp_path / "written.csv"
+    scores.write_text("Name,SID,Email,1: written_relu_derivative (2.0 pts)\n"
+                      "Ada Lovelace,1001,ada@uni.edu,1.5\n")
+    result = run_cli("merge-written", HW, merged, scores, cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert run_cli("report", HW, merged, cwd=root).returncode == 0
+    with (merged / "gradebook.csv").open() as f:
+        [row] = list(csv.DictReader(f))
+    assert (row["total"], row["max_total"]) == ("5.5", "6")
+    page = (merged / "report.html").read_text()
+    assert "median total 5.5 of 6." in page and "not in these figures" not in page
+    assert "<td>graded</td><td>4</td><td>1.5</td><td>5.5</td>" in page
 
     (root / "assignments" / HW / "mutants" / "relu_abs.py").unlink()
     result = run_cli("validate", HW, cwd=root)
@@ -216,6 +269,43 @@ def test_homework_toml_of_new_names_every_key(tmp_path):
         for key in keys:
             assert f"\n{key.name} = " in text or f"\n# {key.name} = " in text
     assert Homework(HW, tmp_path / "course").budgets.memory_mb == 3072
+
+
+def test_every_commented_example_of_new_homework_toml_parses(tmp_path):
+    """An instructor uncomments the examples of the generated homework.toml: each is valid
+    TOML with a value the schema accepts, and each key is written once."""
+    path = course(tmp_path) / "assignments" / HW / "homework.toml"
+    text = path.read_text()
+    example = re.compile(r"^# (\[[\w.]+\]|[A-Za-z_]\w* = .*)$")
+    commented = [line for line in text.splitlines() if example.match(line)]
+    assert len(commented) >= 4
+    for line in commented:
+        key, _, value = line[2:].partition(" = ")
+        assert f"{key} = " not in value, line  # each key once, not `due = due = ...`
+    path.write_text("\n".join(line[2:] if example.match(line) else line
+                              for line in text.splitlines()) + "\n")
+    settings = read_settings(path, HW)
+    late = {k.name: k.example for k in SCHEMA["late"]}
+    assert all(late.values()) and settings["late"]["due"] == tomllib.loads(
+        f"v = {late['due']}")["v"]
+    assert settings["late"]["penalty_per_day"] == 0.1 and settings["late"]["policy"] == "per_day"
+    assert settings["budgets.questions"] == {"relu": 10.0}
+
+
+def test_hidden_tests_draw_their_inputs_from_the_submission_seed(tmp_path):
+    """The guide names every name a hidden test finds predefined, SUBMISSION_SEED with its
+    rule; the `deepgrade new` master and the guide's examples seed with it."""
+    guide = (ROOT / "docs" / "authoring.md").read_text()
+    for name in TRUSTED_NAMES:
+        assert f"`{name}`" in guide, name
+    assert "seed_everything(N + SUBMISSION_SEED)" in guide
+    blocks = re.findall(r"```python\n(.*?)```", guide, re.DOTALL)
+    master = nbformat.read(course(tmp_path) / "assignments" / HW / f"{HW}.ipynb", as_version=4)
+    sources = [*blocks, *(c.source for c in master.cells if c.cell_type == "code")]
+    seeded = [line for s in sources for line in s.splitlines() if "seed_everything(" in line
+              and "import" not in line]
+    assert len(seeded) >= 3
+    assert all("SUBMISSION_SEED" in line for line in seeded), seeded
 
 
 def test_the_authoring_guide_lists_every_key():

@@ -38,6 +38,20 @@ def test_assert_close_never_shows_an_expected_value_to_the_tolerance():
     assert "-3.16" in str(err.value) and "-3.157" not in str(err.value)
 
 
+def test_a_difference_smaller_than_the_digits_shown_is_told_by_its_size():
+    # "expected about -0.0484, got -0.04842" reads as equal: the relative error and the
+    # tolerance say why it failed, and the student's value is not shown beside a look-alike.
+    with pytest.raises(AssertionError) as err:
+        checks.assert_close(-0.04842, -0.04838, "layer_norm(x)[0]", rtol=1e-7)
+    text = str(err.value)
+    assert "relative error 8.27e-04, more than the tolerance rtol=1e-07" in text, text
+    assert "agree to the 3 digits shown: about -0.0484" in text, text
+    assert "got" not in text and "-0.04838" not in text, text
+    with pytest.raises(AssertionError) as err:  # a visible difference keeps both values
+        checks.assert_close(-0.0512, -0.04838, "layer_norm(x)[0]")
+    assert "expected about -0.0484, got -0.0512 (relative error" in str(err.value)
+
+
 def test_assert_close_names_a_sign_error_and_a_missing_factor():
     expected = np.array([[1.0, -2.0], [0.5, 3.0]])
     with pytest.raises(AssertionError, match=r"-1 x the expected ones: a sign error"):

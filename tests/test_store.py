@@ -180,3 +180,25 @@ def test_a_store_of_another_schema_is_refused(tmp_path):
         conn.execute("UPDATE meta SET value = '\"99\"' WHERE key = 'schema'")
     with pytest.raises(UserError, match="store schema 99"):
         GradeStore.open(tmp_path, "hw1")
+
+
+def test_submissions_without_students_are_said_to_miss_the_import_files(tmp_path):
+    from deepgrade.grade import identity_warning
+    from deepgrade.grade.gradebook import canvas_csv, gradescope_csv
+
+    with GradeStore.open(tmp_path, "hw1", create=True) as store:
+        store.add_submissions([("hw1", "hw1.ipynb", [], None), ("s2", "s2.ipynb", [], None)])
+        for key in ("hw1", "s2"):
+            _record(store, key, 4.0)
+        assert gradescope_csv(store).count("\n") == 1 and canvas_csv(store, "hw1").count("\n") == 2
+        every = identity_warning(store)
+        assert every and every.startswith(
+            "gradescope-scores.csv and canvas-import.csv have no rows: no student is known for "
+            "any of the 2 submissions (loose notebooks); grade Gradescope's export, or put a "
+            "submission_metadata.yml naming each submission folder's students beside the folders")
+        store.add_submissions([("hw1", "hw1.ipynb", [Person("Ada", "1001", "a@x")], None)])
+        some = identity_warning(store)
+        assert some and some.startswith("1 submission of 2 with no student known (s2) is left out "
+                                        "of gradescope-scores.csv and canvas-import.csv; ")
+        store.add_submissions([("s2", "s2.ipynb", [Person("Alan", "", "")], None)])
+        assert identity_warning(store) is None

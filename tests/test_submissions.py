@@ -93,3 +93,24 @@ def test_one_export_folder_graded_again_keeps_its_identity(tmp_path):
 ])
 def test_created_at_is_read_as_utc(value, expected):
     assert parse_created_at(value) == expected
+
+
+def test_the_readmes_metadata_example_is_what_grading_reads(tmp_path):
+    """Staff grading uploads collected elsewhere copy the README's layout: its
+    submission_metadata.yml example, as written there, gives the names, sids, emails, the
+    group and the submission times."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    section = readme.split("**Grading uploads collected elsewhere.**", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    uploads = tmp_path / "uploads"
+    for key in ("submission_1", "submission_2"):
+        (uploads / key).mkdir(parents=True)
+        (uploads / key / "hw1.ipynb").write_text(NOTEBOOK)
+    (uploads / "submission_metadata.yml").write_text(example)
+    found = {u.key: u for u in discover([uploads], "hw1", tmp_path / "scratch")}
+    assert sorted(found) == ["submission_1", "submission_2"]
+    ada, = found["submission_1"].people
+    assert (ada.name, ada.sid, ada.email) == ("Ada Lovelace", "1001", "ada@uni.edu")
+    assert [p.sid for p in found["submission_2"].people] == ["1002", "1003"]  # a group
+    assert found["submission_1"].submitted_at == "2026-10-08T21:14:03+00:00"
+    assert found["submission_2"].submitted_at == "2026-10-09T05:02:00+00:00"

@@ -34,6 +34,46 @@ def test_every_question_has_three_mutants_and_an_alternate(hw):
         assert any(q in a.questions for a in alternates), f"{hw}/{q}: no alternate"
 
 
+def _variant(tmp_path, kind: str, source: str):
+    from deepgrade.validate.variants import read_variant
+
+    path = tmp_path / f"{kind}s" / "m2.py"
+    path.parent.mkdir(exist_ok=True)
+    header = "# question: layer_norm\n" if kind == "mutant" else "# questions: layer_norm\n"
+    path.write_text(header + source)
+    return read_variant(path, kind)
+
+
+def test_a_misspelt_variant_is_refused_not_blamed_on_the_tests(tmp_path):
+    """A mutant defining `layernorm` (the master has `layer_norm`) replaces nothing: it would
+    grade as the reference, and validate would say the tests do not catch it."""
+    import nbformat
+
+    from deepgrade.errors import UserError
+    from deepgrade.validate.variants import check_replaces, master_names
+
+    reference = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import numpy as np\nEPS = 1e-5"),
+        nbformat.v4.new_code_cell("def layer_norm(x):\n    return x\n\ndef attention(q, k, v):"
+                                  "\n    return v"),
+    ])
+    names = master_names(reference)
+    assert {"layer_norm", "attention", "EPS"} <= names
+    for kind in ("mutant", "alternate"):
+        wrong = _variant(tmp_path, kind, "def layernorm(x):\n    return x + 1\n")
+        with pytest.raises(UserError) as err:
+            check_replaces(wrong, names, f"{kind}s/m2.py")
+        assert str(err.value).startswith(f"{kind}s/m2.py defines `layernorm`, which the master "
+                                         "does not define (did you mean `layer_norm`?)")
+    nothing = _variant(tmp_path, "mutant", "print('hello')\n")
+    with pytest.raises(UserError, match="defines nothing at the top level"):
+        check_replaces(nothing, names, "mutants/m2.py")
+    # a helper beside a replaced name is the variant's own business
+    helper = _variant(tmp_path, "alternate", "def _mean(x):\n    return x\n\n"
+                      "def layer_norm(x):\n    return _mean(x)\n")
+    check_replaces(helper, names, "alternates/m2.py")
+
+
 def test_graded_names_of_each_question():
     import nbformat
 

@@ -123,13 +123,30 @@ def written(homework: str, submissions: tuple[Path, ...], out: Path, jobs: int) 
 
 
 @cli.command()
+@click.argument("homework")
+@click.argument("notebook", type=click.Path(dir_okay=False, path_type=Path))
+def check(homework: str, notebook: Path) -> None:
+    """Run NOTEBOOK's public tests as grader.check_all() does in the student's Jupyter; exit 1
+    when one fails. Nothing is graded (the hidden tests are the autograder's)."""
+    from deepgrade.check import main
+
+    [hw] = resolve_homeworks(find_root(), [homework])
+    if not notebook.is_file():
+        raise UserError(f"{notebook}: no such notebook")
+    if not main(hw, notebook):
+        sys.exit(1)
+
+
+@cli.command()
 @click.argument("homeworks", nargs=-1)
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=2, show_default=True)
-def validate(homeworks: tuple[str, ...], jobs: int) -> None:
+@click.option("--details", is_flag=True,
+              help="Per mutant and alternate: the tests that failed and the points lost.")
+def validate(homeworks: tuple[str, ...], jobs: int, details: bool) -> None:
     """Check that the hidden tests of HOMEWORKS tell right from wrong (mutants, alternates)."""
     from deepgrade.validate import main
 
-    if not main(resolve_homeworks(find_root(), homeworks), jobs=jobs):
+    if not main(resolve_homeworks(find_root(), homeworks), jobs=jobs, details=details):
         sys.exit(1)
 
 

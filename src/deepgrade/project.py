@@ -41,7 +41,8 @@ class Key:
     default: Any
     doc: str
     check: Callable[[Any], str | None] | None = None  # returns what is wrong, or None
-    example: str | None = None  # TOML text `deepgrade new` shows, commented, when default is None
+    # The value (TOML text, without the key) `deepgrade new` shows, commented, when default is None.
+    example: str | None = None
 
     def problem(self, value: Any) -> str | None:
         kinds = self.kind if isinstance(self.kind, tuple) else (self.kind,)
@@ -110,13 +111,13 @@ SCHEMA: dict[str, tuple[Key, ...]] = {
     "late": (
         Key("due", (str, datetime.datetime), None, "due date and time, ISO 8601 with its "
             "offset (lateness is measured from Gradescope's submission time)",
-            example='due = "2026-10-02T23:59:00-04:00"'),
+            example='"2026-10-02T23:59:00-04:00"'),
         Key("grace_minutes", (int, float), None, "minutes after the due date still on time",
-            example="grace_minutes = 15"),
+            example="15"),
         Key("penalty_per_day", (int, float), None, "fraction of the total taken per day late "
-            "(0.1 is 10 %), with policy \"per_day\"", example="penalty_per_day = 0.1"),
+            "(0.1 is 10 %), with policy \"per_day\"", example="0.1"),
         Key("policy", str, None, "\"none\" or \"per_day\" (per_day when penalty_per_day is "
-            "given)", _one_of("none", "per_day"), example='policy = "per_day"'),
+            "given)", _one_of("none", "per_day"), example='"per_day"'),
     ),
 }
 # Tables whose keys are question names and whose values are a number of seconds.

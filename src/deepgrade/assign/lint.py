@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 from deepgrade.assign.master import MasterSpec, QuestionSpec, TestCell
 from deepgrade.errors import BuildError
 from deepgrade.grade.runner import TRUSTED_NAMES
+from deepgrade.words import counted
 
 # What a public test may import: it runs in the student's kernel, through otter's grader.check,
 # where the course promises NumPy and torch (and Python's standard library), nothing else.
@@ -173,12 +174,12 @@ def check_points(homework: str, q: QuestionSpec) -> None:
                              fix="give every case points, or give the question 'points: N'")
         return
     if fixed > total + 1e-9:
-        raise BuildError(homework, f"the test cases are worth {fixed:g} points but the question "
-                         f"only {total:g}", question=q.name, cell=q.first_cell,
+        raise BuildError(homework, f"the test cases are worth {counted(fixed, 'point')} but "
+                         f"the question only {total:g}", question=q.name, cell=q.first_cell,
                          fix="make the cases' points add up to the question's 'points'")
     if not free and abs(fixed - total) > 1e-9:
-        raise BuildError(homework, f"the test cases add up to {fixed:g} points but the question is "
-                         f"worth {total:g} (it would be graded out of {fixed:g})",
+        raise BuildError(homework, f"the test cases add up to {counted(fixed, 'point')} but "
+                         f"the question is worth {total:g} (it would be graded out of {fixed:g})",
                          question=q.name, cell=q.first_cell,
                          fix="make the cases' points add up to the question's 'points'")
     if free and total - fixed <= 1e-9:

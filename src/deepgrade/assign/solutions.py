@@ -16,6 +16,7 @@ from deepgrade.assign.master import MasterSpec
 from deepgrade.errors import BuildError
 from deepgrade.grade.bundle import Bundle, write_support_files
 from deepgrade.project import Homework
+from deepgrade.words import counted
 from deepgrade.written.questions import PAGES_PER_QUESTION
 
 _MARKER_LINE = re.compile(r"^\s*#\s*(BEGIN|END) SOLUTION\s*$|^\s*#\s*SOLUTION\s*$", re.MULTILINE)
@@ -160,18 +161,28 @@ def render_html(nb: nbformat.NotebookNode) -> str:
     return body
 
 
+def heading(homework: str, title: str) -> str:
+    """``hw1 (Calculus)``; a title that names the homework already (``hw5: attention``, as
+    `deepgrade new` writes it) stands alone."""
+    if not title:
+        return homework
+    return title if title.split(":")[0].strip().lower() == homework.lower() else \
+        f"{homework} ({title})"
+
+
 def written_answers(homework: str, spec: MasterSpec, title: str = "") -> str:
     """Markdown with every written question: prompt, model answer, rubric."""
     per = len(spec.manual) * PAGES_PER_QUESTION
-    layout = (f"`deepgrade written {homework}` prints every submission on {per} pages, one per "
-              f"question below: on Gradescope, split `written.pdf` every {per} pages and give "
+    pages = counted(per, "page")
+    layout = (f"`deepgrade written {homework}` prints every submission on {pages}, one per "
+              f"question below: on Gradescope, split `written.pdf` every {pages} and give "
               "each question its page.")
-    lines = [f"# {homework}{f' ({title})' if title else ''}: written questions, model answers and "
-             "rubrics", "", layout, ""]
+    lines = [f"# {heading(homework, title)} — written questions, model answers and rubrics", "",
+             layout, ""]
     for number, q in enumerate(spec.manual):
-        points = f" ({q.points:g} points)" if q.points is not None else ""
+        points = f" ({counted(q.points, 'point')})" if q.points is not None else ""
         lines += [f"## `{q.name}`{points}", "",
-                  f"Page {number * PAGES_PER_QUESTION + 1} of each submission's {per} pages.",
+                  f"Page {number * PAGES_PER_QUESTION + 1} of each submission's {pages}.",
                   "", "### Question", ""]
         lines += [p.replace("<!-- BEGIN QUESTION -->", "").strip() for p in q.prompt] + [""]
         lines += ["### Model answer and rubric", ""]

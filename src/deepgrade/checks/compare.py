@@ -39,7 +39,9 @@ def assert_close(got: Any, expected: Any, name: str, *, rtol: float = 1e-7,
 
     The message names the worst entry: its index, the expected value rounded far coarser than
     the tolerance (``shown_digits``: enough to see a sign error or a wrong factor, too few to
-    copy an answer from), the student's value, the relative error and the tolerance; and, when
+    copy an answer from), the student's value, the relative error and the tolerance (when the
+    two values agree to the digits shown, the relative error and the tolerance lead and the
+    student's value is left out: it would look equal); and, when
     every entry is off by one common factor (-1, 2, 1/n...), that factor. Non-finite values in
     ``got`` where ``expected`` is finite are reported first.
     """
@@ -60,11 +62,18 @@ def assert_close(got: Any, expected: Any, name: str, *, rtol: float = 1e-7,
         index = tuple(int(i) for i in np.unravel_index(int(np.argmax(excess)), excess.shape))
         rel = float(relative_error(got[index], expected[index]))
         count = int((excess > 0).sum())
+        shown = f"{expected[index]:.{digits}g}"
+        tolerance = f"tolerance rtol={rtol:g}, atol={atol:g}"
+        if f"{got[index]:.{digits}g}" == shown:
+            # The two values would print alike: the size of the difference is the news.
+            detail = (f"relative error {rel:.2e}, more than the {tolerance} (the values agree "
+                      f"to the {digits} digits shown: about {shown})")
+        else:
+            detail = (f"expected about {shown}, got {got[index]:.4g} (relative error "
+                      f"{rel:.2e}, {tolerance})")
         raise AssertionError(
             f"{name}: {count} of {excess.size} entries differ; worst at {_fmt_index(index)}: "
-            f"expected about {expected[index]:.{digits}g}, got {got[index]:.4g} (relative "
-            f"error {rel:.2e}, tolerance rtol={rtol:g}, atol={atol:g})"
-            f"{_factor_hint(got, expected)}")
+            f"{detail}{_factor_hint(got, expected)}")
 
 
 def shown_digits(rtol: float) -> int:

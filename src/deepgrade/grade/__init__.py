@@ -23,6 +23,8 @@ from deepgrade.errors import BuildError, UserError
 from deepgrade.grade.batch import grade_many, is_grader_fault, no_notebook_report, start_zygote
 from deepgrade.grade.bundle import Bundle
 from deepgrade.grade.gradebook import (
+    CANVAS_CSV,
+    GRADESCOPE_CSV,
     LatePolicy,
     format_columns,
     record_policy,
@@ -33,7 +35,7 @@ from deepgrade.grade.gradebook import (
 from deepgrade.grade.notebook import assignment_name
 from deepgrade.grade.results import to_gradescope
 from deepgrade.grade.runner import GradingReport, failed_report
-from deepgrade.grade.submissions import Upload, discover
+from deepgrade.grade.submissions import METADATA, Upload, discover
 from deepgrade.project import Homework
 from deepgrade.store import (
     GRADED,
@@ -47,6 +49,7 @@ from deepgrade.store import (
     Grading,
     Row,
 )
+from deepgrade.words import counted
 
 TABLE_LIMIT = 40  # above this many submissions, print the summary instead of every row
 
@@ -192,6 +195,7 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
         checks = Prechecks(hw.name, _code_cells(_read_json(template)) if template.is_file()
                            else None)
         queue: list[Upload] = []
+        settled: list[str] = []  # decided without a kernel: "key (status)"
         skipped = 0
         for u in uploads:
             done = store.latest(u.key) if resume else None
@@ -201,11 +205,16 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
             verdict = checks.verdict(bundle, u)
             if verdict:
                 record(u, verdict[1], verdict[0])
+                settled.append(f"{u.key} ({verdict[0]})")
             else:
                 queue.append(u)
         if skipped:
             print(f"--resume: {skipped} submission(s) already graded by this bundle are kept; "
                   f"{len(uploads) - skipped} to grade", file=sys.stderr)
+        if settled:  # the progress line counts only what runs: say where the others went
+            print(f"{counted(len(settled), 'submission')} of {len(uploads)} not run: "
+                  f"{', '.join(settled[:5])}{', ...' if len(settled) > 5 else ''}; "
+                  f"grading {len(queue)}", file=sys.stderr)
         notebooks, keys = [u.notebook for u in queue], [u.key for u in queue]
         if cluster:
             from deepgrade.grade import cluster as dask_cluster
@@ -225,6 +234,9 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
     assert store is not None  # opened before anything could be graded
     write_views(store, out, hw.name)
     _print_outcome(store, uploads, record, out)
+    unknown = identity_warning(store)
+    if unknown:
+        print(f"deepgrade: warning: {unknown}", file=sys.stderr)
     upload_keys = {u.key for u in uploads}
     faults = [r for r in store.rows() if r.key in upload_keys
               and r.status in (NOT_A_NOTEBOOK, GRADER_FAULT)]
@@ -233,6 +245,24 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
         raise UserError(f"{len(faults)} submission(s) could not be graded "
                         f"({', '.join(_named(r) for r in faults[:5])}); they got 0 "
                         "with the reason in their results.json and gradebook.csv", status=1)
+
+
+def identity_warning(store: GradeStore) -> str | None:
+    """What the import files lack when submissions have no student (loose notebooks, folders
+    the metadata does not name): they list students only, so those are left out."""
+    rows = list(store.rows())
+    nameless = [r.key for r in rows if not any(p.key for p in r.people)]
+    if not nameless:
+        return None
+    how = (f"grade Gradescope's export, or put a {METADATA} naming each submission folder's "
+           "students beside the folders (README: \"Grading uploads collected elsewhere\")")
+    if len(nameless) == len(rows):
+        return (f"{GRADESCOPE_CSV} and {CANVAS_CSV} have no rows: no student is known for any "
+                f"of the {counted(len(rows), 'submission')} (loose notebooks); {how}")
+    return (f"{counted(len(nameless), 'submission')} of {len(rows)} with no student known "
+            f"({', '.join(nameless[:3])}{', ...' if len(nameless) > 3 else ''}) "
+            f"{'is' if len(nameless) == 1 else 'are'} left out of {GRADESCOPE_CSV} and "
+            f"{CANVAS_CSV}; {how}")
 
 
 def _named(row: Row) -> str:

@@ -6,7 +6,9 @@ submissions only (an unreadable upload is not a zero of the class's median): the
 histogram, the pass rate and the score distribution of each question, the most common failure
 messages per question (numbers folded, so "expected 0.25, got 0.3" and "expected 0.1, got 0.7"
 count as one); the submissions whose score changed at their last grading; the slowest gradings,
-timed without kernel start-up. Students' names are shown unless ``--hide-names``. Plots are inline
+timed without kernel start-up. Once staff's written scores are merged (``deepgrade
+merge-written``), the written questions join the figures and every total is gradebook.csv's
+(``Totals``). Students' names are shown unless ``--hide-names``. Plots are inline
 SVG: the page needs no network and no script.
 """
 
@@ -18,10 +20,11 @@ import math
 import re
 import statistics
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from deepgrade.errors import UserError
-from deepgrade.grade.gradebook import store_questions
+from deepgrade.grade.gradebook import Line, lines, store_questions
 from deepgrade.store import GRADED, STATUSES, GradeStore, Grading, Row
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
@@ -57,9 +60,11 @@ def _svg(fig) -> str:
     return text[text.index("<svg"):]
 
 
-def plots(graded: list[Grading], questions: list[tuple[str, float]]) -> dict[str, str]:
-    """Inline SVGs: histogram of totals, pass rate per question, score distribution per
-    question; counts on integer axes."""
+def plots(totals: list[float], scores: list[dict[str, float]],
+          questions: list[tuple[str, float]]) -> dict[str, str]:
+    """Inline SVGs: histogram of ``totals`` (one per graded submission), pass rate and score
+    distribution of each of ``questions`` (name, points) from ``scores`` (one dict per graded
+    submission, question -> score; a missing question counts 0); counts on integer axes."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -69,7 +74,6 @@ def plots(graded: list[Grading], questions: list[tuple[str, float]]) -> dict[str
     matplotlib.rcParams["svg.hashsalt"] = "deepgrade"  # stable ids: same input, same page
     max_total = sum(m for _, m in questions) or 1
     out = {}
-    totals = [g.score for g in graded]
     fig, ax = plt.subplots(figsize=(6, 3))
     # One bar per whole point (or per few points for long homeworks), centred on the score.
     step = max(1, math.ceil((max_total + 1) / 25))
@@ -78,12 +82,12 @@ def plots(graded: list[Grading], questions: list[tuple[str, float]]) -> dict[str
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set(xlabel="total score", ylabel="submissions",
-           title=f"Score distribution ({len(graded)} graded)")
+           title=f"Score distribution ({len(totals)} graded)")
     out["histogram"] = _svg(fig)
     plt.close(fig)
     names = [q for q, _ in questions]
-    n = max(len(graded), 1)
-    rates = [sum(g.scores.get(q, (0, m))[0] >= m for g in graded) / n for q, m in questions]
+    n = max(len(scores), 1)
+    rates = [sum(s.get(q, 0.0) >= m for s in scores) / n for q, m in questions]
     fig, ax = plt.subplots(figsize=(6, 0.35 * len(names) + 1))
     ax.barh(names[::-1], rates[::-1], color="#5a9e6f")
     ax.set(xlim=(0, 1), xlabel="fraction of the graded with full marks",
@@ -94,11 +98,11 @@ def plots(graded: list[Grading], questions: list[tuple[str, float]]) -> dict[str
     rows = (len(questions) + cols - 1) // cols or 1
     fig, axes = plt.subplots(rows, cols, figsize=(9, 2.1 * rows), squeeze=False)
     for ax, (q, m) in zip(axes.flat, questions):
-        scores = Counter(round(g.scores.get(q, (0.0, m))[0], 2) for g in graded)
-        values = sorted(scores)
+        counts = Counter(round(s.get(q, 0.0), 2) for s in scores)
+        values = sorted(counts)
         # Bars at their score on an axis from 0 to the maximum, so "all full marks" and "all
         # zero" look different at a glance.
-        ax.bar(values, [scores[v] for v in values], width=max(m / 12, 0.3), color="#8c6bb1")
+        ax.bar(values, [counts[v] for v in values], width=max(m / 12, 0.3), color="#8c6bb1")
         ax.set_xlim(-max(m / 12, 0.3), m + max(m / 12, 0.3))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -126,11 +130,14 @@ def _median(values: list[float]) -> str:
 def render(store: GradeStore, hide_names: bool = False) -> str:
     homework = store.homework
     rows = list(store.rows())
-    questions, written = store_questions(store)
-    max_total = sum(m for _, m in questions)
+    auto, written = store_questions(store)
     graded_rows = [r for r in rows if r.latest and r.status == GRADED]
     graded = [r.latest for r in graded_rows if r.latest]
-    figs = plots(graded, questions)
+    view = Totals.of(store, auto, written)
+    questions = view.questions
+    max_total = sum(m for _, m in questions)
+    figs = plots([view.total(r) for r in graded_rows], [view.scores(r) for r in graded_rows],
+                 questions)
     counts = Counter(r.status for r in rows)
     status_text = ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
     name_col = "" if hide_names else "<th>name</th>"
@@ -139,7 +146,7 @@ def render(store: GradeStore, hide_names: bool = False) -> str:
         return "" if hide_names else f"<td>{esc(_who(r, False))}</td>"
 
     failures = []
-    for q, _ in questions:
+    for q, _ in auto:  # written questions have no failure messages
         kinds = failure_kinds(graded, q)
         items = "".join(f"<li><b>{n}×</b> {esc(msg)}</li>" for n, msg in kinds) or "<li>none</li>"
         failures.append(f"<tr><td><code>{esc(q)}</code></td><td><ul>{items}</ul></td></tr>")
@@ -157,13 +164,14 @@ def render(store: GradeStore, hide_names: bool = False) -> str:
     slow = sorted(graded_rows, key=lambda r: -(r.latest.work_seconds if r.latest else 0))[:10]
     slow_rows = "".join(
         f"<tr><td>{esc(r.key)}</td>{who_cell(r)}<td>{r.latest.work_seconds:.1f} s</td>"
-        f"<td>{r.latest.score:g}/{max_total:g}</td></tr>" for r in slow if r.latest)
+        f"<td>{view.total(r):g}/{max_total:g}</td></tr>" for r in slow if r.latest)
+    score_cols = "<th>autograded</th><th>written</th><th>total</th>" if view.merged else \
+        "<th>score</th>"
     roster = "".join(
         f"<tr><td>{esc(r.key)}</td>{who_cell(r)}<td>{esc(r.status)}</td>"
-        f"<td>{f'{r.latest.score:g}' if r.latest else '-'}</td></tr>" for r in rows)
-    totals = [g.score for g in graded]
-    written_note = (f" Written questions ({', '.join(q for q, _ in written)}) are graded by "
-                    "staff and are not in these figures." if written else "")
+        f"{view.cells(r)}</tr>" for r in rows)
+    totals = [view.total(r) for r in graded_rows]
+    written_note = view.note()
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>{esc(homework)}: grading report</title>
@@ -195,10 +203,65 @@ median total {_median(totals)} of {max_total:g}.{esc(written_note)}</p>
 <table id="slowest"><tr><th>submission</th>{name_col}<th>grading time</th><th>score</th></tr>
 {slow_rows}</table>
 <h2>Every submission</h2>
-<table id="roster"><tr><th>submission</th>{name_col}<th>status</th><th>score</th></tr>
+<table id="roster"><tr><th>submission</th>{name_col}<th>status</th>{score_cols}</tr>
 {roster}</table>
 </body></html>
 """
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The scores the report shows. Before staff's written scores are merged: the autograded
+    questions, written ones said to be missing. Once any are merged: the written questions too,
+    and each submission's total as gradebook.csv has it (autograded + written, less a late
+    penalty), from the gradebook's own rows (its first student's, for a group)."""
+
+    auto: list[tuple[str, float]]
+    written: list[tuple[str, float]]
+    line_of: dict[str, Line]  # submission -> its first gradebook row
+    merged: bool  # any written score recorded for a student of this store
+
+    @classmethod
+    def of(cls, store: GradeStore, auto: list[tuple[str, float]],
+           written: list[tuple[str, float]]) -> Totals:
+        line_of: dict[str, Line] = {}
+        every = lines(store)
+        for line in every:
+            line_of.setdefault(line.row.key, line)
+        merged = bool(written) and any(line.written for line in every)
+        return cls(auto, written, line_of, merged)
+
+    @property
+    def questions(self) -> list[tuple[str, float]]:
+        return self.auto + self.written if self.merged else self.auto
+
+    def scores(self, row: Row) -> dict[str, float]:
+        line = self.line_of[row.key]
+        return {**line.auto, **line.written} if self.merged else dict(line.auto)
+
+    def total(self, row: Row) -> float:
+        line = self.line_of[row.key]
+        return line.total if self.merged else sum(line.auto.values())
+
+    def cells(self, row: Row) -> str:
+        """The roster's score cells of ``row``."""
+        if row.latest is None:
+            return "<td>-</td>" * (3 if self.merged else 1)
+        if not self.merged:
+            return f"<td>{row.latest.score:g}</td>"
+        line = self.line_of[row.key]
+        return (f"<td>{sum(line.auto.values()):g}</td><td>{sum(line.written.values()):g}</td>"
+                f"<td>{self.total(row):g}</td>")
+
+    def note(self) -> str:
+        names = ", ".join(q for q, _ in self.written)
+        if not self.written:
+            return ""
+        if not self.merged:
+            return (f" Written questions ({names}) are graded by staff and are not in these "
+                    "figures yet: `deepgrade merge-written` adds their scores.")
+        return (f" Totals are gradebook.csv's: autograded plus the written questions ({names}) "
+                "merged from staff's scores, less any late penalty.")
 
 
 def _question_changes(row: Row) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 
+from deepgrade.assign.master import check_master, read_master
 from deepgrade.errors import UserError
 from deepgrade.grade.batch import grade_many
 from deepgrade.grade.bundle import Bundle
@@ -27,12 +28,23 @@ from deepgrade.grade.runner import GradingReport
 from deepgrade.project import Homework
 from deepgrade.validate.equivalent import FORMS, equivalent_notebook
 from deepgrade.validate.trivial import KINDS, Targets, kinds_for, question_targets, trivial_notebook
-from deepgrade.validate.variants import Variant, read_variants, splice
+from deepgrade.validate.variants import (
+    Variant,
+    check_replaces,
+    format_details,
+    master_names,
+    read_variants,
+    splice,
+    variant_rows,
+)
+from deepgrade.words import counted
 
 
 @dataclass
 class Verdict:
     homework: str
+    # per variant and question: variants.HEADER's columns (shown with --details)
+    details: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     # question, mutants caught, trivial answers caught, equivalent forms kept, alternates passed
     rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)
@@ -56,12 +68,14 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
     mutants = read_variants(hw.mutants, "mutant")
     alternates = read_variants(hw.alternates, "alternate")
     verdict = Verdict(hw.name)
+    reference = nbformat.read(hw.reference, as_version=4)
+    names = master_names(reference)
     for v in [*mutants, *alternates]:
         unknown = [q for q in v.questions if q not in questions]
         if unknown:
             raise UserError(f"{v.path}: unknown question {unknown[0]!r}; expected one of "
                             f"{', '.join(questions)}")
-    reference = nbformat.read(hw.reference, as_version=4)
+        check_replaces(v, names, str(v.path.relative_to(hw.root)))
     targets = [t for t in question_targets(nbformat.read(hw.master, as_version=4))
                if t.question in questions]
     trivial_kinds = sorted({k for t in targets for k in kinds_for(t)}, key=KINDS.index)
@@ -104,6 +118,9 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
         earned = [q.name for q in template.questions if q.score > 0]
         verdict.problems.append(f"the unmodified student notebook earns points on {earned}")
     by_variant = dict(zip(variants, rest))
+    spec = check_master(hw.name, read_master(hw.name, hw.master))
+    for v in variants:
+        verdict.details += variant_rows(spec, v, by_variant[v])
     target_of = {t.question: t for t in targets}
     for question in questions:
         qm = [v for v in mutants if question in v.questions]
@@ -151,7 +168,7 @@ def _trivial_earners(trivial: dict[str, GradingReport], target: Targets | None,
         if not passing:
             continue
         cases = [f"{'hidden' if c.case.hidden else 'public'} {c.case.name!r} "
-                 f"({c.case.points:g} points)" for c in passing]
+                 f"({counted(c.case.points, 'point')})" for c in passing]
         advice = ("; a public test that a trivial answer passes must be worth 0 points or "
                   "check a value" if any(not c.case.hidden for c in passing) else "")
         earned = sum(c.case.points for c in passing)
@@ -191,10 +208,13 @@ def format_verdict(verdict: Verdict) -> str:
     return "\n".join(lines)
 
 
-def main(homeworks: list[Homework], jobs: int = 2) -> bool:
+def main(homeworks: list[Homework], jobs: int = 2, details: bool = False) -> bool:
     ok = True
     for hw in homeworks:
         verdict = validate_homework(hw, jobs=jobs)
         print(format_verdict(verdict), flush=True)
+        table = format_details(hw.name, verdict.details, details)
+        if table:
+            print(table, flush=True)
         ok &= verdict.ok
     return ok

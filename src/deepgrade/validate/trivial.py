@@ -24,6 +24,7 @@ from pathlib import Path
 import nbformat
 
 from deepgrade.validate.variants import Variant, defined_names, splice
+from deepgrade.words import counted
 
 KINDS = ("none", "zero", "zeros", "ones", "nan", "random", "echo", "untrained")
 RUNTIME = (Path(__file__).parent / "trivial_runtime.py").read_text()
@@ -251,8 +252,9 @@ def public_trivial_passes(master: nbformat.NotebookNode) -> list[str]:
                            and _passes(base, target, k, source)]
                 if passing:
                     found.append(f"the public test in cell {number} of '{target.question}' is "
-                                 f"worth {points:g} points and passes on the trivial answers "
-                                 f"{', '.join(passing)}: make it worth 0 points or check a value")
+                                 f"worth {counted(points, 'point')} and passes on the trivial "
+                                 f"answers {', '.join(passing)}: make it worth 0 points or "
+                                 "check a value")
     return found
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from deepgrade.errors import UserError
 from deepgrade.grade.submissions import discover
 from deepgrade.project import Homework
+from deepgrade.words import counted
 from deepgrade.written.answers import read_answers, read_template
 from deepgrade.written.questions import pages_per_submission, written_questions
 from deepgrade.written.render import submission_html
@@ -94,8 +95,9 @@ def write_written_pdfs(hw: Homework, paths: list[Path] | tuple[Path, ...], out: 
     with target.open("wb") as f:
         writer.write(f)
     if progress:
-        print(f"{len(submissions)} submissions, {per} pages each ({len(submissions) * per} "
-              f"pages) in {time.monotonic() - start:.1f} s", file=sys.stderr)
+        print(f"{counted(len(submissions), 'submission')}, {counted(per, 'page')} each "
+              f"({counted(len(submissions) * per, 'page')}) in {time.monotonic() - start:.1f} s",
+              file=sys.stderr)
     return target, len(submissions)
 
 
@@ -103,8 +105,9 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 2) -> Non
     target, count = write_written_pdfs(hw, paths, out, jobs)
     questions = written_questions(hw)
     per = pages_per_submission(questions)
-    print(f"{target}: {count} submissions x {per} pages; on Gradescope split it every {per} "
-          "pages and give each question its page:")
+    pages = counted(per, "page")
+    print(f"{target}: {counted(count, 'submission')} x {pages}; on Gradescope split it every "
+          f"{pages} and give each question its page:")
     for q in questions:
-        print(f"  page {q.page}: {q.name} ({q.points:g} points)")
+        print(f"  page {q.page}: {q.name} ({counted(q.points, 'point')})")
     print(f"one PDF per submission: {out}/<submission>/written.pdf")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 
+from deepgrade.words import counted
 from deepgrade.written.answers import Answer
 from deepgrade.written.questions import PAGES_PER_QUESTION
 
@@ -175,7 +176,7 @@ def submission_html(homework: str, key: str, student: dict[str, str], answers: l
         pages.append(
             f'<section class="page" data-question="{html.escape(q.name)}">'
             f'<div class="head"><div><span class="q">{html.escape(homework)} · {html.escape(label)}'
-            f"{html.escape(q.name)}</span><br>{q.points:g} points · written question "
+            f"{html.escape(q.name)}</span><br>{counted(q.points, 'point')} · written question "
             f"{q.number} of {len(answers)}</div>"
             f'<div class="who">{who}{sub_line}</div></div>'
             f'<div class="box"><div class="fit">{answer_html(answer, folder)}</div></div>'
