@@ -11,6 +11,7 @@ builder.
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import nbformat
@@ -326,7 +327,19 @@ def reference_code(hw: Homework) -> dict[frozenset[str], str]:
     """The reference's answer cells, by the names each defines."""
     nb = nbformat.read(hw.reference, as_version=4)
     return {frozenset(defined_names(c.source)): c.source for c in nb.cells
-            if "otter_assign_solution_cell" in c.metadata.get("tags", [])}
+            if c.cell_type == "code"
+            and "otter_assign_solution_cell" in c.metadata.get("tags", [])}
+
+
+def definitions(source: str) -> dict[str, str]:
+    """The source of each top-level function or class of ``source``, by its name."""
+    lines = source.splitlines(keepends=True)
+    out = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            out[node.name] = "".join(lines[first - 1:node.end_lineno])
+    return out
 
 
 class Builder:
@@ -357,8 +370,13 @@ class Builder:
                 question = self.written.get(" ".join(source.split(BEGIN, 1)[1].split()))
             if "otter_answer_cell" in tags and cell.cell_type == "code":
                 names = frozenset(defined_names(source))
-                given = [code[n] for n in sorted(names) if n in code]
-                source = "\n\n".join(given) if given else self.reference.get(names, source)
+                reference = self.reference.get(names, source)
+                if names & code.keys():  # the names not given keep the reference's code
+                    own = definitions(reference)
+                    source = "\n\n".join(dict.fromkeys(code.get(n) or own.get(n, "")
+                                                         for n in sorted(names)))
+                else:
+                    source = reference
             elif "otter_answer_cell" in tags and question in written:
                 source = written[question]
             cells.append(Cell(cell.cell_type, source, locked))

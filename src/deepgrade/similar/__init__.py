@@ -16,7 +16,9 @@ import io
 import os
 import shutil
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from deepgrade.errors import UserError
@@ -24,13 +26,23 @@ from deepgrade.grade.gradebook import write_text
 from deepgrade.project import Homework
 from deepgrade.similar.answers import NOTEBOOK, Layout, read_layout, split_answers
 from deepgrade.similar.compare import Cohort, Pair, compare
-from deepgrade.similar.fingerprint import code_fingerprints, text_fingerprints
+from deepgrade.similar.fingerprint import (
+    CODE_K,
+    CODE_W,
+    Fingerprints,
+    Token,
+    code_fingerprints,
+    code_tokens,
+    text_fingerprints,
+    winnow,
+)
 from deepgrade.store import NOT_A_NOTEBOOK, WRONG_HOMEWORK, GradeStore
 
 CSV_NAME = "similarity.csv"
 PAGE_NAME = "similarity.html"
 PAIRS_FOLDER = "similarity"
 CSV_COLUMNS = ("question", "submission_a", "submission_b", "score", "above_cohort")
+PARALLEL_FROM = 40  # fewer notebooks are fingerprinted in this process (a pool costs ~0.3 s)
 
 
 @dataclass
@@ -61,29 +73,63 @@ class Similarity:
         return list(pages.items())
 
 
+def _fingerprint(layout: Layout, cells: list) -> tuple[dict[str, str], dict[str, Fingerprints]]:
+    """One notebook's answers and their fingerprints (a worker's task). Each code cell is
+    tokenized once, for its questions and the notebook alike."""
+    written = {q.name for q in layout.written}
+    answers = split_answers(cells, layout)
+    tokens: dict[int, list[Token]] = {}
+    prints = {}
+    for question, answer in answers.items():
+        if question in written:
+            prints[question] = text_fingerprints(answer.text)
+            continue
+        found: list[Token] = []
+        for cell, start, end, at in answer.pieces:
+            if cell not in tokens:
+                tokens[cell] = code_tokens(cells[cell].source)
+            # The newline tokenize adds after a cell's last line starts at its very end.
+            limit = end + 1 if end >= len(cells[cell].source) else end
+            found += [Token(t.text, t.start - start + at, t.end - start + at)
+                      for t in tokens[cell] if start <= t.start < limit]
+        prints[question] = winnow(found, CODE_K, CODE_W)
+    return {q: a.text for q, a in answers.items()}, prints
+
+
+def _fingerprint_all(layout: Layout, cells: dict[str, list],
+                     jobs: int) -> dict[str, tuple[dict[str, str], dict[str, Fingerprints]]]:
+    """Every notebook's answers and fingerprints, on ``jobs`` processes (the tokenizing is
+    most of the work; the comparison after it is quick)."""
+    keys = sorted(cells)
+    if jobs <= 1 or len(keys) < PARALLEL_FROM:
+        return {k: _fingerprint(layout, cells[k]) for k in keys}
+    with ProcessPoolExecutor(jobs) as pool:
+        done = pool.map(partial(_fingerprint, layout), (cells[k] for k in keys),
+                        chunksize=max(1, len(keys) // (8 * jobs)))
+        return dict(zip(keys, done))
+
+
 def analyse(layout: Layout, cells: dict[str, list], people: dict[str, str] | None = None,
-            without_cells: list[str] | None = None) -> Similarity:
+            without_cells: list[str] | None = None, jobs: int = 2) -> Similarity:
     """Compare the notebooks ``cells`` (submission key -> the store's cells) question by
-    question."""
+    question, fingerprinting them on ``jobs`` processes."""
     answers: dict[str, dict[str, str]] = {q: {} for q in layout.questions}
-    for key in sorted(cells):
-        for question, text in split_answers(cells[key], layout).items():
+    prints: dict[str, dict[str, Fingerprints]] = {q: {} for q in layout.questions}
+    for key, (texts, found) in _fingerprint_all(layout, cells, jobs).items():
+        for question, text in texts.items():
             answers.setdefault(question, {})[key] = text
+            prints.setdefault(question, {})[key] = found[question]
     code_template = set(code_fingerprints(layout.template_code).spans)
     written = {q.name for q in layout.written}
     cohorts = []
     for question in layout.questions:
-        given = answers.get(question, {})
+        given = prints.get(question, {})
         if question in written:
             template = set(text_fingerprints(layout.template_text.get(question, "")).spans)
-            prints = {k: text_fingerprints(t) for k, t in given.items()}
-            kind = "text"
         else:
             template = code_template
-            prints = {k: code_fingerprints(t) for k, t in given.items()}
-            kind = "code"
-        cohort = compare(question, kind, prints, template, unanswered=len(cells) - len(given))
-        cohorts.append(cohort)
+        cohorts.append(compare(question, "text" if question in written else "code", given,
+                               template, unanswered=len(cells) - len(given)))
     return Similarity(layout.homework, cohorts, answers, people or {}, without_cells or [])
 
 

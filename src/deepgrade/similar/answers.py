@@ -90,62 +90,83 @@ def read_layout(hw: Homework) -> Layout:
     return layout
 
 
-def _statements(source: str) -> list[tuple[set[str], str]]:
-    """The top-level statements of a code cell as ``(names it defines, its source)``; the
-    comments and blank lines before a statement go with it. A cell that does not parse is one
-    statement that defines nothing."""
+def _statements(source: str) -> list[tuple[set[str], int, int]]:
+    """The top-level statements of a code cell as ``(names it defines, first character, one
+    past the last)``; the comments and blank lines before a statement go with it. A cell that
+    does not parse is one statement that defines nothing."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
-        return [(set(), source)]
-    lines = source.splitlines(keepends=True)
+        return [(set(), 0, len(source))]
+    offsets = [0]
+    for line in source.splitlines(keepends=True):
+        offsets.append(offsets[-1] + len(line))
     out = []
     start = 0
     for node in tree.body:
-        end = node.end_lineno or node.lineno
-        text = "".join(lines[start:end])
-        out.append((defined_names(text) if isinstance(node, (
-            ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Assign, ast.AnnAssign))
-            else set(), text))
+        end = offsets[min(node.end_lineno or node.lineno, len(offsets) - 1)]
+        out.append((_names(node), start, end))
         start = end
-    if start < len(lines) and out:  # trailing comments
-        names, text = out[-1]
-        out[-1] = (names, text + "".join(lines[start:]))
+    if out:  # trailing comments go with the last statement
+        out[-1] = (out[-1][0], out[-1][1], len(source))
     return out
 
 
-def split_answers(cells: list[Cell], layout: Layout) -> dict[str, str]:
+@dataclass
+class Answer:
+    """One submission's answer to one question: its text, and for code where each part of it
+    comes from (``(cell, first character, one past the last, where it starts in text)``), so
+    a cell is tokenized once for its questions and the notebook."""
+
+    text: str
+    pieces: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def add(self, cell: int, source: str, start: int, end: int, gap: str) -> None:
+        if self.text:
+            self.text += gap
+        self.pieces.append((cell, start, end, len(self.text)))
+        self.text += source[start:end]
+
+
+def _names(node: ast.stmt) -> set[str]:
+    """The names a top-level statement defines (as ``defined_names`` reads a cell)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+    return set()
+
+
+def split_answers(cells: list[Cell], layout: Layout) -> dict[str, Answer]:
     """question -> this submission's answer to it (questions it left empty are absent)."""
-    code: dict[str, list[str]] = {}
-    everything: list[str] = []
+    answers: dict[str, Answer] = {}
+    everything = Answer("")
     current: str | None = None
-    for cell in cells:
+    for number, cell in enumerate(cells):
         if cell.cell_type == "markdown" and _norm(cell.source) in layout.prompts:
             current = layout.prompts[_norm(cell.source)]
             continue
         if cell.cell_type != "code" or not cell.source.strip():
             continue
-        everything.append(cell.source)
+        everything.add(number, cell.source, 0, len(cell.source), "\n\n")
         if _CHECK.match(cell.source.strip()):
             current = None
             continue
-        for names, text in _statements(cell.source):
+        for names, start, end in _statements(cell.source):
             owned = {layout.owners[n] for n in names if n in layout.owners}
             owner = min(owned, key=layout.code_questions.index) if owned else current
             if owner is not None:
-                code.setdefault(owner, []).append(text)
-    answers = {q: "\n".join(parts) for q, parts in code.items()}
-    answers[NOTEBOOK] = "\n\n".join(everything)
+                answers.setdefault(owner, Answer("")).add(number, cell.source, start, end, "\n")
+    answers[NOTEBOOK] = everything
     if layout.written and layout.written_template is not None:
-        nb = nbformat.v4.new_notebook()
-        for cell in cells:
-            make = {"code": nbformat.v4.new_code_cell, "raw": nbformat.v4.new_raw_cell}.get(
-                cell.cell_type, nbformat.v4.new_markdown_cell)
-            made = make(cell.source)
-            if cell.locked:
-                made.metadata.update(editable=False, deletable=False)
-            nb.cells.append(made)
+        # Cells as extract_answers reads them; not validated as a notebook (nbformat's
+        # validation costs more than the comparison, and these came from a valid one).
+        nb = nbformat.from_dict({"cells": [
+            {"cell_type": c.cell_type, "source": c.source, "metadata":
+             {"editable": False, "deletable": False} if c.locked else {}} for c in cells]})
         for answer in extract_answers(nb, layout.written, layout.written_template):
             if answer.cells:
-                answers[answer.question.name] = "\n\n".join(c.source for c in answer.cells)
-    return {q: text for q, text in answers.items() if text.strip()}
+                answers[answer.question.name] = Answer(
+                    "\n\n".join(c.source for c in answer.cells))
+    return {q: a for q, a in answers.items() if a.text.strip()}

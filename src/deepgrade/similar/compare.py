@@ -72,6 +72,8 @@ class Cohort:
     def note(self) -> str:
         """What this question's figures cannot tell, for the report ("" when nothing)."""
         notes = []
+        if not self.compared and not self.too_short:
+            return "no submission answered it beyond the template"
         if len(self.compared) < MIN_COHORT:
             notes.append(f"only {len(self.compared)} answer(s) long enough to compare: no "
                          "cohort to stand out from, nothing flagged")
@@ -87,10 +89,9 @@ class Cohort:
     def shared_spans(self, pair: Pair) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
         """The character spans of each side that the pair's score counts (matched regions),
         merged where they overlap."""
-        a, b = self.answers[pair.a].spans, self.answers[pair.b].spans
-        shared = (a.keys() & b.keys()) - self.common
-        return (merge_spans([s for h in shared for s in a[h]]),
-                merge_spans([s for h in shared for s in b[h]]))
+        a, b = self.answers[pair.a], self.answers[pair.b]
+        shared = (a.spans.keys() & b.spans.keys()) - self.common
+        return merge_spans(a.characters(shared)), merge_spans(b.characters(shared))
 
 
 def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -13,8 +13,9 @@ or ``\\tfrac`` is ``\\frac``, so ``$\\frac{a}{b}$`` and ``\\(\\dfrac a b\\)`` re
 A fingerprint is the hash of ``k`` consecutive tokens; winnowing (Schleimer, Wilkerson and Aiken,
 SIGMOD 2003, as MOSS does) keeps the smallest hash of every ``w`` consecutive ones, so any run of
 ``k + w - 1`` tokens two answers share gives them at least one common fingerprint, and reordered
-functions or added dead code leave the fingerprints of the rest as they were. Hashes are of
-integers only, so they are the same in every process (Python salts the hashes of strings).
+functions or added dead code leave the fingerprints of the rest as they were. Hashes are
+computed from the tokens' CRCs, so they are the same in every process (Python salts the
+hashes of strings).
 """
 
 from __future__ import annotations
@@ -25,8 +26,12 @@ import keyword
 import re
 import tokenize
 import zlib
-from collections.abc import Iterator
+from array import array
 from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 CODE_K, CODE_W = 8, 4  # a shared run of 11 normalised tokens always shows
 TEXT_K, TEXT_W = 6, 3  # a shared run of 8 words or symbols always shows
@@ -43,8 +48,7 @@ _LATEX_DROPPED = re.compile(
 _TEXT_TOKEN = re.compile(r"\\[A-Za-z]+|[^\W_]+|[^\s\w*#>`|]")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a class of 500 notebooks makes millions of them
     text: str  # normalised
     start: int  # character offsets into the answer's text
     end: int
@@ -52,15 +56,28 @@ class Token:
 
 @dataclass(frozen=True)
 class Fingerprints:
-    """The fingerprints of one answer: hash -> the character spans ``(start, end)`` of the
-    answer's text it was taken from (one per place it occurs)."""
+    """The fingerprints of one answer: hash -> the positions (index of the first of its ``k``
+    tokens) it was taken at, and each token's character span in the answer's text."""
 
-    spans: dict[int, list[tuple[int, int]]]
-    tokens: int  # how many normalised tokens the answer has
+    spans: dict[int, list[int]]
+    k: int
+    starts: array  # per token: its first character in the answer's text
+    ends: array  # per token: one past its last character
+
+    @property
+    def tokens(self) -> int:
+        return len(self.starts)
 
     def without(self, dropped: set[int] | frozenset[int]) -> Fingerprints:
         """The same, less the fingerprints in ``dropped`` (the template's, say)."""
-        return Fingerprints({h: s for h, s in self.spans.items() if h not in dropped}, self.tokens)
+        return Fingerprints({h: s for h, s in self.spans.items() if h not in dropped}, self.k,
+                            self.starts, self.ends)
+
+    def characters(self, hashes: set[int]) -> list[tuple[int, int]]:
+        """The character spans of every token of the fingerprints ``hashes`` (to mark)."""
+        tokens = {i for h in hashes for first in self.spans.get(h, ())
+                  for i in range(first, first + self.k)}
+        return [(self.starts[i], self.ends[i]) for i in sorted(tokens)]
 
 
 def _offsets(text: str) -> list[int]:
@@ -145,26 +162,34 @@ def text_tokens(text: str) -> list[Token]:
     return out
 
 
-def _kgram_hashes(tokens: list[Token], k: int) -> Iterator[int]:
-    ids = [zlib.crc32(t.text.encode()) for t in tokens]
-    for i in range(len(ids) - k + 1):
-        yield hash(tuple(ids[i:i + k]))  # a tuple of ints hashes the same in every process
+_MULTIPLIER = np.uint64(0x100000001B3)  # FNV's prime: a polynomial hash modulo 2**64
+
+
+def _kgram_hashes(tokens: list[Token], k: int) -> np.ndarray:
+    """One hash per run of ``k`` tokens: a polynomial in the tokens' CRCs, modulo 2**64."""
+    ids = np.fromiter((zlib.crc32(t.text.encode()) for t in tokens), dtype=np.uint64,
+                      count=len(tokens))
+    if len(ids) < k:
+        return np.zeros(0, dtype=np.uint64)
+    powers = _MULTIPLIER ** np.arange(k - 1, -1, -1, dtype=np.uint64)  # wraps modulo 2**64
+    with np.errstate(over="ignore"):
+        return sliding_window_view(ids, k) @ powers
 
 
 def winnow(tokens: list[Token], k: int, w: int) -> Fingerprints:
     """The winnowed fingerprints of a token stream: of every ``w`` consecutive k-gram hashes
-    the smallest (the rightmost of equal ones), each with the span of its ``k`` tokens."""
-    hashes = list(_kgram_hashes(tokens, k))
-    spans: dict[int, list[tuple[int, int]]] = {}
-    chosen = -1
-    for left in range(max(len(hashes) - w + 1, 1 if hashes else 0)):
-        window = hashes[left:left + w]
-        best = min(window)
-        pick = left + max(j for j, h in enumerate(window) if h == best)
-        if pick != chosen:
-            chosen = pick
-            spans.setdefault(best, []).append((tokens[pick].start, tokens[pick + k - 1].end))
-    return Fingerprints(spans, len(tokens))
+    the smallest (the rightmost of equal ones), each with where its ``k`` tokens start."""
+    hashes = _kgram_hashes(tokens, k)
+    spans: dict[int, list[int]] = {}
+    if len(hashes):
+        w = min(w, len(hashes))
+        windows = sliding_window_view(hashes, w)[:, ::-1]  # reversed: argmin finds the rightmost
+        picks = np.arange(len(windows)) + (w - 1 - windows.argmin(axis=1))
+        picks = picks[np.concatenate(([True], picks[1:] != picks[:-1]))]
+        for h, at in zip(hashes[picks].tolist(), picks.tolist()):
+            spans.setdefault(h, []).append(at)
+    return Fingerprints(spans, k, array("i", (t.start for t in tokens)),
+                        array("i", (t.end for t in tokens)))
 
 
 def code_fingerprints(text: str) -> Fingerprints:

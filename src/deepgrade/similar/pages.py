@@ -76,7 +76,10 @@ def section(similarity, pair_href: str) -> str:
                    f"{', ...' if len(similarity.without_cells) > 10 else ''}); grade them again "
                    "into this folder (<code>--resume</code> keeps their grades).</p>")
     cannot = "".join(f"<li>{esc(line)}</li>" for line in CANNOT_TELL)
-    return f"""<h2 id="similar">Similar submissions</h2>
+    # The report's page has its own style sheet: the section brings the two classes it adds.
+    return f"""<style>.num {{ text-align: right; white-space: nowrap; }} .muted {{ color: #666; }}
+</style>
+<h2 id="similar">Similar submissions</h2>
 <p>Pairs of submissions whose answers to a question are unusually alike, compared on this
 machine (nothing was sent anywhere). <b>score</b>: the share of the smaller answer found in the
 other, once the template and what most of the class writes are taken out (rarer shared code
@@ -118,9 +121,16 @@ def standalone_page(similarity, pair_href: str) -> str:
 
 
 def marked(text: str, spans: list[tuple[int, int]]) -> str:
-    """``text`` escaped, with each span in ``<mark>``."""
-    out, at = [], 0
+    """``text`` escaped, with each span in ``<mark>``; marks only white space apart are one
+    (comments and docstrings between the tokens of a match stay unmarked)."""
+    joined: list[tuple[int, int]] = []
     for start, end in merge_spans(spans):
+        if joined and not text[joined[-1][1]:start].strip():
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    out, at = [], 0
+    for start, end in joined:
         out += [esc(text[at:start]), "<mark>", esc(text[start:end]), "</mark>"]
         at = end
     out.append(esc(text[at:]))
