@@ -11,9 +11,9 @@ store, comparing, writing the CSV and pages), for several class sizes to show ho
 
     .venv/bin/python benchmarks/similar_batch.py [--submissions 500] [--copies 10]
 
-Prints, per class size: wall and CPU seconds, the pairs that share anything (the work) against all pairs,
-the flagged rows; then the rank of each planted copy in its questions and the highest score of
-an independent pair.
+Prints, per class size: wall and CPU seconds, the pairs that share anything (the work)
+against all pairs, the flagged rows; then the rank of each planted copy in its questions and
+the highest score of an independent pair.
 """
 
 from __future__ import annotations

@@ -22,6 +22,24 @@ from deepgrade.store import Cell
 from deepgrade.validate.variants import defined_names
 from deepgrade.written.answers import BEGIN
 
+
+def definitions(source: str) -> dict[str, str]:
+    """The source of each top-level function or class of ``source``, by its name."""
+    lines = source.splitlines(keepends=True)
+    out = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            out[node.name] = "".join(lines[first - 1:node.end_lineno])
+    return out
+
+
+def _alternate(name: str, function: str) -> str:
+    """One function of one of hw1's alternates, as the file has it."""
+    path = Path(__file__).resolve().parents[1] / "assignments" / "hw1" / "alternates"
+    return definitions((path / f"{name}.py").read_text())[function]
+
+
 SOFTMAX = [
     # the reference
     '''def softmax(x):
@@ -32,16 +50,7 @@ SOFTMAX = [
     e = np.exp(shifted)
     return e / e.sum(axis=-1, keepdims=True)
 ''',
-    # alternates/softmax_loops.py
-    '''def softmax(x):
-    x = np.asarray(x, dtype=np.float64)
-    rows = x.reshape(-1, x.shape[-1])
-    out = np.empty_like(rows)
-    for i, row in enumerate(rows):
-        e = np.exp(row - np.max(row))
-        out[i] = e / np.sum(e)
-    return out.reshape(x.shape)
-''',
+    _alternate("softmax_loops", "softmax"),
     # alternates/torch_style.py's idea
     '''def softmax(x):
     t = torch.as_tensor(np.asarray(x), dtype=torch.float64)
@@ -105,12 +114,7 @@ LINE_SEARCH = [
         path.append(p.copy())
     return np.array(path)
 ''',
-    # alternates/ls_closed_form.py
-    '''def line_search_gd(b, steps):
-    q = (1.0 - b) / (1.0 + b)
-    k = np.arange(steps + 1)
-    return np.stack([b * (-q) ** k, q ** k], axis=1)
-''',
+    _alternate("ls_closed_form", "line_search_gd"),
     '''def line_search_gd(b, steps):
     x, y = float(b), 1.0
     xs, ys = [x], [y]
@@ -329,17 +333,6 @@ def reference_code(hw: Homework) -> dict[frozenset[str], str]:
     return {frozenset(defined_names(c.source)): c.source for c in nb.cells
             if c.cell_type == "code"
             and "otter_assign_solution_cell" in c.metadata.get("tags", [])}
-
-
-def definitions(source: str) -> dict[str, str]:
-    """The source of each top-level function or class of ``source``, by its name."""
-    lines = source.splitlines(keepends=True)
-    out = {}
-    for node in ast.parse(source).body:
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            out[node.name] = "".join(lines[first - 1:node.end_lineno])
-    return out
 
 
 class Builder:
