@@ -15,7 +15,7 @@ from deepgrade.report import main as report_main
 from deepgrade.similar import CSV_COLUMNS, analyse
 from deepgrade.similar.answers import read_layout, split_answers
 from deepgrade.similar.compare import MIN_ABOVE, MIN_SCORE, compare
-from deepgrade.similar.fingerprint import code_fingerprints, text_fingerprints
+from deepgrade.similar.fingerprint import MAX_CHARS, code_fingerprints, text_fingerprints
 from deepgrade.similar.pages import marked
 from deepgrade.store import GRADED, Cell, GradeStore, Person
 
@@ -126,8 +126,10 @@ def test_no_cohort_no_flag():
     assert cohort.flagged == [] and "no cohort" in cohort.note
 
 
-def test_marks_are_escaped():
+def test_marks_are_escaped_and_a_huge_answer_is_cut():
     assert marked("<b>x</b> & y", [(0, 3)]) == "<mark>&lt;b&gt;</mark>x&lt;/b&gt; &amp; y"
+    page = marked("x" * (MAX_CHARS + 10), [(0, 2), (MAX_CHARS + 1, MAX_CHARS + 5)])
+    assert len(page) < MAX_CHARS + 100 and page.endswith("10 more characters not shown]")
 
 
 def _store(folder, notebooks, names=None) -> None:

@@ -82,8 +82,8 @@ class Cohort:
                          "every correct answer writes")
         usual = sum(1 for fp in self.answers.values() if not set(fp.spans) - self.common)
         if usual and len(self.compared) >= MIN_COHORT:
-            notes.append(f"{usual} answer(s) hold only what more than a tenth of the class "
-                         "writes: nothing of their own to compare")
+            notes.append(f"{usual} answer(s) hold only code more than a tenth of the class "
+                         "wrote: nothing of their own to compare")
         return "; ".join(notes)
 
     def shared_spans(self, pair: Pair) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:

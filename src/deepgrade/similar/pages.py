@@ -17,7 +17,7 @@ from deepgrade.similar.compare import (
     Pair,
     merge_spans,
 )
-from deepgrade.similar.fingerprint import CODE_K, CODE_W, TEXT_K, TEXT_W
+from deepgrade.similar.fingerprint import CODE_K, CODE_W, MAX_CHARS, TEXT_K, TEXT_W
 
 esc = html.escape
 
@@ -26,7 +26,6 @@ body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 80em; co
 table { border-collapse: collapse; width: 100%; }
 td, th { border-bottom: 1px solid #ddd; padding: .3em .6em; text-align: left;
          vertical-align: top; }
-.num { text-align: right; white-space: nowrap; }
 .sides { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
 pre { background: #f6f6f6; padding: .6em; white-space: pre-wrap; overflow-wrap: anywhere;
       font-size: 85%; margin: 0; }
@@ -77,8 +76,8 @@ def section(similarity, pair_href: str) -> str:
                    "into this folder (<code>--resume</code> keeps their grades).</p>")
     cannot = "".join(f"<li>{esc(line)}</li>" for line in CANNOT_TELL)
     # The report's page has its own style sheet: the section brings the two classes it adds.
-    return f"""<style>.num {{ text-align: right; white-space: nowrap; }} .muted {{ color: #666; }}
-</style>
+    return f"""<style>.num {{ text-align: right; }} td.num {{ white-space: nowrap; }}
+.muted {{ color: #666; }} td.note {{ min-width: 12em; }}</style>
 <h2 id="similar">Similar submissions</h2>
 <p>Pairs of submissions whose answers to a question are unusually alike, compared on this
 machine (nothing was sent anywhere). <b>score</b>: the share of the smaller answer found in the
@@ -106,7 +105,7 @@ def _cohort_row(c: Cohort) -> str:
     return (f"<tr><td><code>{esc(_label(c.question))}</code> <span class=muted>({c.kind})"
             f"</span></td><td class=num>{len(c.compared)}</td><td class=num>{len(c.too_short)}"
             f"</td><td class=num>{c.unanswered}</td><td class=num>{c.mean:.2f} ± {c.sd:.2f}"
-            f"</td><td class=num>{len(c.flagged)}</td><td>{esc(c.note)}</td></tr>")
+            f"</td><td class=num>{len(c.flagged)}</td><td class=note>{esc(c.note)}</td></tr>")
 
 
 def standalone_page(similarity, pair_href: str) -> str:
@@ -130,10 +129,12 @@ def marked(text: str, spans: list[tuple[int, int]]) -> str:
         else:
             joined.append((start, end))
     out, at = [], 0
-    for start, end in joined:
+    for start, end in (span for span in joined if span[0] < MAX_CHARS):
         out += [esc(text[at:start]), "<mark>", esc(text[start:end]), "</mark>"]
         at = end
-    out.append(esc(text[at:]))
+    out.append(esc(text[at:MAX_CHARS]))
+    if len(text) > MAX_CHARS:  # a page a browser can open, whatever a student pasted
+        out.append(f"\n[... {len(text) - MAX_CHARS} more characters not shown]")
     return "".join(out)
 
 
