@@ -81,6 +81,16 @@ def test_code_tokenize_refuses_is_still_compared():
     assert len(code_fingerprints(broken).spans) > 5
 
 
+def test_a_cell_the_parser_chokes_on_costs_only_its_own_notebook(planted):
+    similarity, _ = planted
+    notebooks, _ = planted_class(ROOT)
+    hostile = [*notebooks["student_1"], Cell("code", "-" * 200_000 + "1", False),
+               Cell("code", "x" + ".y" * 100_000, False)]
+    result = analyse(read_layout(HW), {**notebooks, "student_1": hostile})
+    assert {(p.question, p.a, p.b) for p in result.flagged} == {
+        (p.question, p.a, p.b) for p in similarity.flagged}
+
+
 def test_planted_copies_rank_first_and_independent_solutions_stay_below(planted):
     similarity, copies = planted
     for question, pairs in copies.items():

@@ -96,7 +96,7 @@ def _statements(source: str) -> list[tuple[set[str], int, int]]:
     does not parse is one statement that defines nothing."""
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # deep nesting, NUL bytes
         return [(set(), 0, len(source))]
     offsets = [0]
     for line in source.splitlines(keepends=True):
