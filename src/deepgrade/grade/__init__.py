@@ -207,6 +207,7 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
                            else None)
         queue: list[Upload] = []
         skipped = 0
+        kept: list[tuple[str, list[Cell]]] = []
         for u in uploads:
             # Read once: the homework, the template check and the cells kept for `similar`
             # come from it; kept for every upload, --resume's too, so a store graded before
@@ -214,7 +215,7 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
             doc = _read_json(u.notebook) if u.notebook else None
             cells = _cells(doc)
             if cells is not None:
-                store.record_cells([(u.key, cells)])
+                kept.append((u.key, cells))
             done = store.latest(u.key) if resume else None
             if done and done.bundle_hash == bundle_hash and done.status != GRADER_FAULT:
                 skipped += 1
@@ -224,6 +225,7 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
                 record(u, verdict[1], verdict[0])
             else:
                 queue.append(u)
+        store.record_cells(kept)  # one transaction, before any kernel starts
         if skipped:
             print(f"--resume: {skipped} submission(s) already graded by this bundle are kept; "
                   f"{len(uploads) - skipped} to grade", file=sys.stderr)
