@@ -223,3 +223,13 @@ def test_grading_keeps_the_notebook_cells_for_similar(tmp_path):
     assert [c.source for c in kept] == ["".join(c["source"]) for c in cells]
     assert kept[0].locked and kept[0].cell_type == "code"
     assert run_cli("similar", "hw1", tmp_path / "out").returncode == 0
+    # A store graded before cells were kept gets them from --resume, nothing graded again.
+    with GradeStore.open(tmp_path / "out", "hw1") as store:
+        with store.conn:
+            store.conn.execute("DELETE FROM notebooks")
+        gradings = store.conn.execute("SELECT count(*) FROM gradings").fetchone()
+    result = run_cli("grade", "hw1", template, "--out", tmp_path / "out", "--resume")
+    assert result.returncode == 0, result.stderr
+    with GradeStore.open(tmp_path / "out", "hw1") as store:
+        assert [c.source for c in store.cells()["hw1"]] == [c.source for c in kept]
+        assert store.conn.execute("SELECT count(*) FROM gradings").fetchone() == gradings
