@@ -161,7 +161,20 @@ def report(homework: str, results_dir: Path, out: Path | None, hide_names: bool)
     from deepgrade.report import main
 
     [hw] = resolve_homeworks(find_root(), [homework])
-    main(hw.name, results_dir, out, hide_names=hide_names)
+    main(hw.name, results_dir, out, hide_names=hide_names, hw=hw)
+
+
+@cli.command()
+@click.argument("homework")
+@click.argument("results_dir", type=click.Path(path_type=Path))
+@click.option("--hide-names", is_flag=True, help="Show submissions only, not students' names.")
+def similar(homework: str, results_dir: Path, hide_names: bool) -> None:
+    """Rank the pairs of submissions in RESULTS_DIR whose answers are unusually alike; write
+    RESULTS_DIR/similarity.csv, similarity.html and a page per flagged pair."""
+    from deepgrade.similar import main
+
+    [hw] = resolve_homeworks(find_root(), [homework])
+    main(hw, results_dir, hide_names=hide_names)
 
 
 @cli.command()

@@ -45,6 +45,7 @@ from deepgrade.store import (
     NOT_A_NOTEBOOK,
     TEMPLATE,
     WRONG_HOMEWORK,
+    Cell,
     GradeStore,
     Grading,
     Row,
@@ -92,13 +93,25 @@ def _read_json(path: Path) -> Any:
         return None
 
 
-def _code_cells(doc: Any) -> list[str] | None:
-    """The stripped sources of a notebook document's code cells (None: not a notebook)."""
+def _cells(doc: Any) -> list[Cell] | None:
+    """Every cell of a notebook document, as the store keeps them (None: not a notebook)."""
     try:
-        return [("".join(c["source"]) if isinstance(c["source"], list) else c["source"]).strip()
-                for c in doc["cells"] if c.get("cell_type") == "code"]
+        return [Cell(str(c["cell_type"]), "".join(map(str, c["source"]))
+                     if isinstance(c["source"], list) else str(c["source"]),
+                     _locked(c.get("metadata"))) for c in doc["cells"]]
     except (KeyError, TypeError, AttributeError):
         return None
+
+
+def _locked(metadata: Any) -> bool:
+    return isinstance(metadata, dict) and (metadata.get("editable") is False
+                                           or metadata.get("deletable") is False)
+
+
+def _code_cells(doc: Any) -> list[str] | None:
+    """The stripped sources of a notebook document's code cells (None: not a notebook)."""
+    cells = _cells(doc)
+    return None if cells is None else [c.source.strip() for c in cells if c.cell_type == "code"]
 
 
 @dataclass
@@ -108,10 +121,11 @@ class Prechecks:
     homework: str
     template: list[str] | None
 
-    def verdict(self, bundle: Bundle, upload: Upload) -> tuple[str, GradingReport] | None:
+    def verdict(self, bundle: Bundle, upload: Upload,
+                doc: Any) -> tuple[str, GradingReport] | None:
+        """``doc``: the upload's notebook document as ``_read_json`` read it."""
         if upload.notebook is None:
             return NO_NOTEBOOK, no_notebook_report(bundle, upload.key)
-        doc = _read_json(upload.notebook)  # once: the homework and the cells come from it
         other = assignment_name(doc.get("metadata")) if isinstance(doc, dict) else None
         if other and other != self.homework:
             return WRONG_HOMEWORK, failed_report(
@@ -197,17 +211,26 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
         queue: list[Upload] = []
         settled: list[str] = []  # decided without a kernel: "key (status)"
         skipped = 0
+        kept: list[tuple[str, list[Cell]]] = []
         for u in uploads:
+            # Read once: the homework, the template check and the cells kept for `similar`
+            # come from it; kept for every upload, --resume's too, so a store graded before
+            # cells were kept gets them from a --resume run.
+            doc = _read_json(u.notebook) if u.notebook else None
+            cells = _cells(doc)
+            if cells is not None:
+                kept.append((u.key, cells))
             done = store.latest(u.key) if resume else None
             if done and done.bundle_hash == bundle_hash and done.status != GRADER_FAULT:
                 skipped += 1
                 continue
-            verdict = checks.verdict(bundle, u)
+            verdict = checks.verdict(bundle, u, doc)
             if verdict:
                 record(u, verdict[1], verdict[0])
                 settled.append(f"{u.key} ({verdict[0]})")
             else:
                 queue.append(u)
+        store.record_cells(kept)  # one transaction, before any kernel starts
         if skipped:
             print(f"--resume: {skipped} submission(s) already graded by this bundle are kept; "
                   f"{len(uploads) - skipped} to grade", file=sys.stderr)

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from deepgrade.errors import UserError
 from deepgrade.grade.gradebook import Line, lines, store_questions
+from deepgrade.project import Homework
 from deepgrade.store import GRADED, STATUSES, GradeStore, Grading, Row
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
@@ -127,7 +128,9 @@ def _median(values: list[float]) -> str:
     return f"{statistics.median(values):g}" if values else "-"
 
 
-def render(store: GradeStore, hide_names: bool = False) -> str:
+def render(store: GradeStore, hide_names: bool = False, sections: str = "") -> str:
+    """The page; ``sections``: HTML of other commands' sections (similarity), shown before
+    the roster."""
     homework = store.homework
     rows = list(store.rows())
     auto, written = store_questions(store)
@@ -202,7 +205,7 @@ median total {_median(totals)} of {max_total:g}.{esc(written_note)}</p>
 <h2>Slowest gradings (student's cells and tests, without kernel start-up)</h2>
 <table id="slowest"><tr><th>submission</th>{name_col}<th>grading time</th><th>score</th></tr>
 {slow_rows}</table>
-<h2>Every submission</h2>
+{sections}<h2>Every submission</h2>
 <table id="roster"><tr><th>submission</th>{name_col}<th>status</th>{score_cols}</tr>
 {roster}</table>
 </body></html>
@@ -275,12 +278,19 @@ def _question_changes(row: Row) -> str:
     return ", ".join(parts)
 
 
-def main(homework: str, folder: Path, out: Path | None = None, hide_names: bool = False) -> Path:
+def main(homework: str, folder: Path, out: Path | None = None, hide_names: bool = False,
+         hw: Homework | None = None) -> Path:
+    """Write the report; with ``hw``, its similar-submissions section too (``similar``)."""
     if not folder.is_dir():
         raise UserError(f"{folder}: no such folder; pass the --out folder of `deepgrade grade`")
-    with GradeStore.open(folder, homework) as store:
-        page = render(store, hide_names)
     out = out or folder / "report.html"
+    with GradeStore.open(folder, homework) as store:
+        sections = ""
+        if hw is not None:
+            from deepgrade.similar import report_section
+
+            sections = report_section(hw, store, folder, out, hide_names)
+        page = render(store, hide_names, sections)
     out.write_text(page)
     print(f"report written to {out}")
     return out

@@ -1,7 +1,8 @@
 """The grade store: one SQLite database per output folder, the record every view is written from.
 
 ``deepgrade grade --out DIR`` records into ``DIR/grades.sqlite``: the submissions (identity: the
-upload or export folder they came from, and the people the export names), every grading of each
+upload or export folder they came from, the people the export names, and the cells of the
+notebook graded, which ``deepgrade similar`` compares), every grading of each
 (when, the bundle's hash, deepgrade's version, status, per-question scores, messages, the
 Gradescope results), and written scores entered by staff. ``results.json`` files,
 ``gradebook.csv``, ``summary.txt``, the import files and the report are views of it, so grading
@@ -22,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from deepgrade.errors import UserError
 
@@ -78,6 +79,10 @@ CREATE TABLE IF NOT EXISTS written (
     recorded_at TEXT NOT NULL, source TEXT NOT NULL,
     PRIMARY KEY (student, question)
 );
+CREATE TABLE IF NOT EXISTS notebooks (
+    submission TEXT PRIMARY KEY REFERENCES submissions(key) ON DELETE CASCADE,
+    cells TEXT NOT NULL           -- JSON [[cell_type, source, locked], ...] of its notebook
+);
 """
 
 
@@ -91,6 +96,14 @@ class Person:
     def key(self) -> str:
         """How written scores find the student: sid, else email, else name."""
         return self.sid or self.email.lower() or self.name
+
+
+class Cell(NamedTuple):
+    """One cell of a submitted notebook as the store keeps it."""
+
+    cell_type: str  # "code", "markdown" or "raw"
+    source: str
+    locked: bool  # the template made it read-only (``editable`` or ``deletable`` false)
 
 
 @dataclass(frozen=True)
@@ -270,6 +283,20 @@ class GradeStore:
             last_two = self._gradings("WHERE g.submission = ? ORDER BY g.id DESC LIMIT 2", (key,))
             yield Row(key, upload, submitted_at, people, last_two[0] if last_two else None,
                       last_two[1] if len(last_two) > 1 else None)
+
+    # -- the cells of each submission's notebook, for ``deepgrade similar`` ---------------------
+    def record_cells(self, entries: list[tuple[str, list[Cell]]]) -> None:
+        """Keep ``(key, cells)`` of each submission's notebook, replacing what an earlier run
+        kept, in one transaction; outputs and other metadata are not kept."""
+        with self.conn:
+            self.conn.executemany("INSERT OR REPLACE INTO notebooks VALUES (?, ?)",
+                                  [(key, json.dumps(cells)) for key, cells in entries])
+
+    def cells(self) -> dict[str, list[Cell]]:
+        """submission key -> its notebook's cells, for the submissions that have them (one
+        graded before deepgrade kept cells has none until it is graded or resumed again)."""
+        return {key: [Cell(str(t), str(s), bool(locked)) for t, s, locked in json.loads(text)]
+                for key, text in self.conn.execute("SELECT submission, cells FROM notebooks")}
 
     # -- written questions, scored by staff ------------------------------------------------------
     def record_written_many(self, entries: list[tuple[str, str, float]], source: str) -> None:
