@@ -96,9 +96,10 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
         for form in FORMS:
             paths.append(Path(tmp) / f"equivalent-{form}.ipynb")
             nbformat.write(equivalent_notebook(reference, form, targets), paths[-1])
-        print(f"{hw.name}: grading the reference, the student template, {len(mutants)} mutants, "
-              f"{len(alternates)} alternates, {len(trivial_kinds)} trivial answers and "
-              f"{len(FORMS)} equivalent forms", file=sys.stderr, flush=True)
+        print(f"{hw.name}: grading the reference, the student template, "
+              f"{counted(len(mutants), 'mutant')}, {counted(len(alternates), 'alternate')}, "
+              f"{counted(len(trivial_kinds), 'trivial answer')} and "
+              f"{counted(len(FORMS), 'equivalent form')}", file=sys.stderr, flush=True)
         reports = grade_many(bundle, paths, jobs=jobs, progress=sys.stderr.isatty())
     first, again, template = reports[0], reports[1], reports[2]
     rest = reports[3:3 + len(variants)]
