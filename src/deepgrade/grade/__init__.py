@@ -281,11 +281,12 @@ def merge_written_main(hw: Homework, out: Path, scores_csv: Path) -> None:
     with GradeStore.open(out, hw.name) as store:
         pairs = [tuple(q) for q in store.meta("written_questions") or []] or written_questions(hw)
         questions = [WrittenQuestion(str(n), float(p), i) for i, (n, p) in enumerate(pairs, 1)]
-        students, scores, unknown = merge_written(store, scores_csv, questions)
+        merged = merge_written(store, scores_csv, questions)
         write_views(store, out, hw.name)
-    print(f"{scores} written score(s) of {students} student(s) merged from {scores_csv.name}; "
-          f"gradebook.csv rewritten under {out}")
-    if unknown:
-        print(f"deepgrade: warning: {len(unknown)} student(s) of {scores_csv.name} have no "
-              f"submission here ({', '.join(unknown[:5])}); their scores are kept for when "
-              "they do", file=sys.stderr)
+    print(f"{merged.scores} written score(s) of {merged.students} student(s) merged from "
+          f"{scores_csv.name}; gradebook.csv rewritten under {out}")
+    if merged.unknown:
+        print(f"deepgrade: warning: {merged.unknown_scores} score(s) of {len(merged.unknown)} "
+              f"student(s) of {scores_csv.name} are not in the gradebook: no submission here "
+              f"({', '.join(merged.unknown[:5])}{', ...' if len(merged.unknown) > 5 else ''}); "
+              "they are kept for when they have one", file=sys.stderr)

@@ -153,7 +153,10 @@ def lines(store: GradeStore) -> list[Line]:
         auto = {q: s for q, (s, _) in row.latest.scores.items()} if row.latest else {}
         days, penalty = policy.lateness(row.submitted_at)
         for person in row.people or [Person()]:
-            out.append(Line(row, person, auto, written.get(person.key, {}) if person.key else {},
+            # A submission without people has its written scores under its own key (see
+            # store.written.student_keys): what its PDF pages were headed with.
+            key = person.key if row.people else row.key
+            out.append(Line(row, person, auto, written.get(key, {}) if key else {},
                             days, penalty))
     return out
 
@@ -165,9 +168,10 @@ def _num(x: float | None) -> str:
 def gradebook_csv(store: GradeStore) -> str:
     auto, written = store_questions(store)
     max_total = sum(m for _, m in auto) + sum(m for _, m in written)
-    rows: list[list[object]] = [["submission", "name", "sid", "email", "status", "notebook", "submitted_at",
-                     "days_late", "late_penalty", *[q for q, _ in auto], *[q for q, _ in written],
-                     "autograded", "written", "total", "max_total", "graded_at", "message"]]
+    rows: list[list[object]] = [[
+        "submission", "name", "sid", "email", "status", "notebook", "submitted_at", "days_late",
+        "late_penalty", *[q for q, _ in auto], *[q for q, _ in written], "autograded", "written",
+        "total", "max_total", "graded_at", "message"]]
     for line in lines(store):
         g = line.row.latest
         graded = g is not None and g.status == GRADED
@@ -192,7 +196,7 @@ def gradescope_csv(store: GradeStore) -> str:
     """The gradebook in Gradescope's grade-export layout (one row per student)."""
     auto, written = store_questions(store)
     max_total = sum(m for _, m in auto) + sum(m for _, m in written)
-    rows: list[list[object]] = [GRADESCOPE_HEADER]
+    rows: list[list[object]] = [list(GRADESCOPE_HEADER)]
     policy = store_policy(store)
     for line in lines(store):
         if not line.person.key:  # no one to file it under (a folder the metadata did not name)
