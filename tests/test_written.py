@@ -13,10 +13,12 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import ROOT, homeworks, run_cli
+from hostile_corpus import ANSWERS
 from pypdf import PdfReader
 
 from deepgrade.project import Homework
 from deepgrade.written.answers import extract_answers, read_template
+from deepgrade.written.render import answer_html
 from deepgrade.written.questions import (
     grading_split,
     pages_per_submission,
@@ -183,6 +185,19 @@ def test_answers_are_found_when_students_add_move_or_delete_cells():
     assert answers[1].missing == "there is no answer cell under this question"
     assert answers[2].missing == "the answer cell was left as handed out"
     assert [c.source for c in answers[4].cells] == ["fifth, part 0", "fifth"]
+
+
+def test_an_answer_that_types_the_markers_keeps_its_page():
+    template = read_template(HW1, QUESTIONS)
+    nb = _fill({0: ANSWERS["markers"], 1: "<!-- BEGIN QUESTION -->", 2: "third"})
+    at = nb.cells.index(_answer_cells(nb)[2])  # a cell of its own that is only the marker
+    nb.cells.insert(at, nbformat.v4.new_markdown_cell("<!-- END QUESTION -->"))
+    answers = extract_answers(nb, QUESTIONS, template)
+    assert [c.source for c in answers[0].cells] == [ANSWERS["markers"]]
+    assert [c.source for c in answers[1].cells] == ["<!-- BEGIN QUESTION -->"]
+    assert [c.source for c in answers[2].cells] == ["<!-- END QUESTION -->", "third"]
+    # and the page shows the markers as the text the student typed
+    assert "&lt;!-- END QUESTION --&gt;" in answer_html(answers[0], None)
 
 
 @pytest.mark.parametrize("hw", homeworks())
