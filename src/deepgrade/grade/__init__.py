@@ -30,6 +30,7 @@ from deepgrade.grade.gradebook import (
     write_results_file,
     write_views,
 )
+from deepgrade.grade.messages import one_line
 from deepgrade.grade.notebook import assignment_name
 from deepgrade.grade.results import to_gradescope
 from deepgrade.grade.runner import GradingReport, failed_report
@@ -237,12 +238,14 @@ def main(hw: Homework, paths: tuple[Path, ...], out: Path, jobs: int = 1,
 
 def _named(row: Row) -> str:
     """``submission_4 (hw1.ipynb): not a notebook``."""
-    notebook = row.latest.notebook if row.latest else ""
-    return f"{row.key}{f' ({notebook})' if notebook else ''}: {row.status}"
+    notebook = one_line(row.latest.notebook, 120) if row.latest else ""
+    return f"{one_line(row.key, 120)}{f' ({notebook})' if notebook else ''}: {row.status}"
 
 
 def _who(people: list) -> str:
-    return "; ".join(p.name for p in people if p.name)
+    """The names of a submission's people for the terminal: each one printable line (a name is
+    the student's choice: no escape codes, control or bidirectional characters), cut at 80."""
+    return "; ".join(one_line(p.name, 80) for p in people if one_line(p.name, 80))
 
 
 def _print_outcome(store: GradeStore, uploads: list[Upload], record: Recorder, out: Path) -> None:
