@@ -198,7 +198,7 @@ def test_an_answer_that_types_the_markers_keeps_its_page():
     assert [c.source for c in answers[1].cells] == ["<!-- BEGIN QUESTION -->"]
     assert [c.source for c in answers[2].cells] == ["<!-- END QUESTION -->", "third"]
     # and the page shows the markers as the text the student typed
-    assert "&lt;!-- END QUESTION --&gt;" in answer_html(answers[0], None)
+    assert "&lt;!-- END QUESTION --&gt;" in answer_html(answers[0], None)[0]
 
 
 @pytest.mark.parametrize("hw", homeworks())
