@@ -344,3 +344,34 @@ def test_an_answer_that_crashes_or_hangs_the_browser_costs_only_its_page(tmp_pat
         "could not be typeset: Target crashed" in pages[PER]
     assert "could not be typeset" not in "".join(pages[:PER] + pages[PER + 1:])
     assert "Second" in pages[PER + 1]
+
+
+def test_bombs_are_bounded_before_they_reach_the_browser():
+    import struct
+    import zlib
+
+    from deepgrade.written.render import html_depth, image_pixels, markdown_html, tex_problem
+
+    def png(width: int, height: int) -> bytes:  # a header is all the bound reads
+        ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+        return (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr
+                + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr)))
+
+    assert image_pixels(png(30_000, 30_000)) == 900_000_000
+    assert image_pixels(_png("red")) == 120 * 72
+    bomb = {"bomb.png": {"image/png": base64.b64encode(png(30_000, 30_000)).decode()},
+            "fine.png": {"image/png": base64.b64encode(_png("red")).decode()}}
+    markup = markdown_html("![a](attachment:bomb.png) ![b](attachment:fine.png)", bomb)
+    assert "[image not included: attachment:bomb.png]" in markup and markup.count("<img") == 1
+    assert "nested 400 deep" in tex_problem(ANSWERS["underbrace"][1:-1])
+    assert tex_problem(r"\frac{\partial s_i}{\partial x_j} = \left( s_i(\delta_{ij} - s_j) \right)"
+                       ) == ""
+    assert html_depth("<div><p><b>x</b><br></p></div>") == 3
+    page = answer_html(_answer([ANSWERS["long_tex"]]), None)
+    assert page[1] == "a formula of 120,001 characters (the limit is 10,000)"
+
+
+def _answer(texts: list[str]):
+    from deepgrade.written.answers import Answer
+
+    return Answer(QUESTIONS[0], [nbformat.v4.new_markdown_cell(t) for t in texts])
