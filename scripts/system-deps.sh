@@ -11,6 +11,7 @@ if [ "${1:-}" = "written" ] || [ "${1:-}" = "test" ]; then
 fi
 if [ "${1:-}" = "test" ]; then
   packages+=(poppler-utils)               # tests/test_written.py: pdftotext, pdftoppm
+  packages+=(libreoffice-calc-nogui)      # tests/test_csvsafe.py: CSVs opened by a spreadsheet
   packages+=(util-linux libseccomp2)      # tests/test_container.py: unshare, setpriv; libseccomp
 fi
 missing=()

@@ -289,3 +289,29 @@ def test_the_grader_loads_torch_before_the_first_submission_is_timed(monkeypatch
                         GradingReport("hw1", name))
     batch.grade_many(None, [Path("a.ipynb"), Path("b.ipynb")], jobs=1)
     assert order == ["warm-up", "grade a.ipynb", "grade b.ipynb"]
+
+
+def test_hostile_names_are_one_line_of_text_in_the_terminal_and_the_report(tmp_path):
+    import re
+
+    from hostile_corpus import PEOPLE
+
+    from deepgrade.grade import _who
+    from deepgrade.report import render
+    from deepgrade.store import GRADED, GradeStore, Person
+
+    bad = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    with GradeStore.open(tmp_path, "hw1", create=True) as store:
+        store.set_meta("questions", [("softmax", 4.0)])
+        for i, (name, sid, email) in enumerate(PEOPLE):
+            store.add_submission(f"s{i}", f"s{i}", [Person(name, sid, email)], None)
+            store.record(f"s{i}", status=GRADED, bundle_hash="h", version="0", notebook="n",
+                         scores=[("softmax", 1.0, 4.0)], seconds=1.0, work_seconds=0.5,
+                         messages=[], results={})
+        terminal = [_who(row.people) for row in store.rows()]
+        page = render(store)
+    assert not any(bad.search(t) for t in terminal)
+    assert "Red Name" in terminal and "Right To Left" in terminal  # the name, without the codes
+    assert max(map(len, terminal)) == 80 and "" in terminal  # 500 characters cut; no name
+    assert not bad.search(page.replace("\n", " "))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page

@@ -3,7 +3,9 @@ costing only its own submission, lateness, written scores."""
 
 from __future__ import annotations
 
+import csv
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -202,3 +204,91 @@ def test_submissions_without_students_are_said_to_miss_the_import_files(tmp_path
                                         "of gradescope-scores.csv and canvas-import.csv; ")
         store.add_submissions([("s2", "s2.ipynb", [Person("Alan", "", "")], None)])
         assert identity_warning(store) is None
+
+
+# -- merge-written against hostile or mistaken scores files -------------------------------------
+WRITTEN = [("written_convexity", 4.0), ("written_r_operator", 5.0)]
+HEADER = "Name,SID,Email,1: Convexity (4.0 pts),2: R operator (5.0 pts)\n"
+
+
+def _written_store(folder: Path, people: bool = True) -> None:
+    with GradeStore.open(folder, "hw1", create=True) as store:
+        store.set_meta("questions", [("softmax", 4.0)])
+        store.set_meta("written_questions", WRITTEN)
+        if people:
+            store.add_submission("submission_1", "s1", [Person("Ada", "1001", "ada@x")], None)
+            store.add_submission("submission_2", "s2", [Person("Alan", "1002", "alan@x")], None)
+        else:  # loose notebooks: no metadata, the PDF pages are headed with these names
+            store.add_submission("bob_noscale", "bob_noscale.ipynb", [], None)
+            store.add_submission("hw5-solutions", "hw5-solutions.ipynb", [], None)
+        for key in ("submission_1", "submission_2") if people else ("bob_noscale",
+                                                                    "hw5-solutions"):
+            _record(store, key, 4.0)
+
+
+@pytest.mark.parametrize("rows, message", [
+    ("Ada,1001,ada@x,=1+3,2\n", "line 2, column '1: Convexity (4.0 pts)': '=1+3' is a formula"),
+    ("Ada,1001,ada@x,@SUM(1),2\n", "line 2, column '1: Convexity (4.0 pts)': '@SUM(1)' is a "
+                                   "formula"),
+    ("Ada,1001,ada@x,3,+1+1\n", "line 2, column '2: R operator (5.0 pts)': '+1+1' is a formula"),
+    ("Ada,1001,ada@x,three,2\n", "line 2, column '1: Convexity (4.0 pts)': 'three' is not a score"),
+    ("Ada,1001,ada@x,1,2\nAlan,1002,alan@x,NaN,2\n", "line 3, column '1: Convexity (4.0 pts)': "
+                                                      "'NaN' is not a score"),
+    ("Ada,1001,ada@x,inf,2\n", "'inf' is not a score"),
+    ("Ada,1001,ada@x,1_0,2\n", "'1_0' is not a score"),
+    ("Ada,1001,ada@x,-1,2\n", "line 2, column '1: Convexity (4.0 pts)': -1 is outside 0..4"),
+    ("Ada,1001,ada@x,1,2\nAda L.,1001,ada@x,4,5\n", "line 3: student '1001' is also on line 2"),
+    ("Ada,,ada@x,1,2\nAda,1001,,4,5\n", "line 3: student '1001' is also on line 2"),
+])
+def test_a_hostile_scores_file_is_refused_naming_row_and_column_and_nothing_is_recorded(
+        tmp_path, rows, message):
+    from deepgrade.store.written import merge_written
+
+    _written_store(tmp_path)
+    scores = tmp_path / "scores.csv"
+    scores.write_text(HEADER + rows)
+    with GradeStore.open(tmp_path, "hw1") as store:
+        with pytest.raises(UserError, match=re.escape(message)):
+            merge_written(store, scores, [WrittenQuestion(n, p, i)
+                                          for i, (n, p) in enumerate(WRITTEN, 1)])
+        assert store.written() == {}
+
+
+def test_the_scores_file_of_another_homework_is_refused(tmp_path):
+    from deepgrade.store.written import merge_written
+
+    _written_store(tmp_path)
+    questions = [WrittenQuestion(n, p, i) for i, (n, p) in enumerate(WRITTEN, 1)]
+    other_points = tmp_path / "hw2.csv"  # the same count of questions, other points
+    other_points.write_text("SID,1: Backprop (3.0 pts),2: Chain rule (5.0 pts)\n1001,1,2\n")
+    other_count = tmp_path / "hw3.csv"  # other titles and another count
+    other_count.write_text("SID,1: Stride (4.0 pts),2: Padding (2.0 pts),3: Pooling (2.0 pts)\n"
+                           "1001,1,2,1\n")
+    nobody = tmp_path / "class.csv"  # none of its students is in this gradebook
+    nobody.write_text(HEADER + "Zed,9999,zed@x,1,2\n")
+    with GradeStore.open(tmp_path, "hw1") as store:
+        with pytest.raises(UserError, match=r"column '1: Backprop \(3.0 pts\)': worth 3 points, "
+                                            "but written question written_convexity is worth 4"):
+            merge_written(store, other_points, questions)
+        with pytest.raises(UserError, match="file has 3 numbered questions, not 2; is it the "
+                                            "scores file of another homework"):
+            merge_written(store, other_count, questions)
+        with pytest.raises(UserError, match="none of its 1 student"):
+            merge_written(store, nobody, questions)
+        assert store.written() == {}
+
+
+def test_loose_notebooks_are_matched_by_the_name_their_pages_show(tmp_path):
+    from conftest import run_cli
+
+    _written_store(tmp_path, people=False)
+    scores = tmp_path / "scores.csv"
+    scores.write_text(HEADER + "bob_noscale,,,3,4\nhw5-solutions,,,4,5\nnobody,,,1,1\n")
+    result = run_cli("merge-written", "hw1", tmp_path, scores)
+    assert result.returncode == 0, result.stderr
+    assert "4 written score(s) of 2 student(s) merged" in result.stdout
+    assert ("2 score(s) of 1 student(s) of scores.csv are not in the gradebook: no submission "
+            "here (nobody)") in result.stderr
+    rows = {r["submission"]: r for r in csv.DictReader((tmp_path / "gradebook.csv").open())}
+    assert rows["bob_noscale"]["written"] == "7" and rows["bob_noscale"]["total"] == "12"
+    assert rows["hw5-solutions"]["written_r_operator"] == "5"

@@ -7,16 +7,19 @@ import io
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
 from conftest import ROOT, homeworks, run_cli
+from hostile_corpus import ANSWERS, PEOPLE
 from pypdf import PdfReader
 
 from deepgrade.project import Homework
 from deepgrade.written.answers import extract_answers, read_template
+from deepgrade.written.render import answer_html
 from deepgrade.written.questions import (
     grading_split,
     pages_per_submission,
@@ -185,6 +188,19 @@ def test_answers_are_found_when_students_add_move_or_delete_cells():
     assert [c.source for c in answers[4].cells] == ["fifth, part 0", "fifth"]
 
 
+def test_an_answer_that_types_the_markers_keeps_its_page():
+    template = read_template(HW1, QUESTIONS)
+    nb = _fill({0: ANSWERS["markers"], 1: "<!-- BEGIN QUESTION -->", 2: "third"})
+    at = nb.cells.index(_answer_cells(nb)[2])  # a cell of its own that is only the marker
+    nb.cells.insert(at, nbformat.v4.new_markdown_cell("<!-- END QUESTION -->"))
+    answers = extract_answers(nb, QUESTIONS, template)
+    assert [c.source for c in answers[0].cells] == [ANSWERS["markers"]]
+    assert [c.source for c in answers[1].cells] == ["<!-- BEGIN QUESTION -->"]
+    assert [c.source for c in answers[2].cells] == ["<!-- END QUESTION -->", "third"]
+    # and the page shows the markers as the text the student typed
+    assert "&lt;!-- END QUESTION --&gt;" in answer_html(answers[0], None)[0]
+
+
 @pytest.mark.parametrize("hw", homeworks())
 def test_every_homework_says_where_written_answers_go_and_on_which_page(hw):
     homework = Homework(hw, ROOT)
@@ -226,3 +242,136 @@ def test_written_errors_are_one_line(tmp_path):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert re.fullmatch(r"deepgrade: error: .*nowhere\.ipynb: no such file or folder\n",
                         result.stderr)
+
+
+# -- hostile answers and metadata: every page, nothing a script made, no browser left ----------
+FALLS_BACK = ("underbrace", "braces", "long_tex")  # over a bound: printed as their text
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess, str]:
+    """An export of one student per hostile answer, and one per hostile name, printed."""
+    import json
+    import os
+    import uuid
+
+    root = tmp_path_factory.mktemp("hostile") / "export"
+    meta = []
+    people = PEOPLE + [("Plain", "2000", "p@uni.edu")] * (len(ANSWERS) - len(PEOPLE))
+    for i, ((kind, text), (name, sid, email)) in enumerate(zip(ANSWERS.items(), people)):
+        key = f"submission_{100 + i}"
+        (root / key).mkdir(parents=True)
+        nbformat.write(_fill({0: text, 1: f"Honest answer of {kind}: $x^2$."}),
+                       root / key / "hw1.ipynb")
+        meta += [f"{key}:", "  :submitters:", f"  - :name: {json.dumps(name)}",
+                 f"    :sid: {json.dumps(sid)}", f"    :email: {json.dumps(email)}"]
+    (root / "submission_metadata.yml").write_text("\n".join(meta) + "\n")
+    out = root.parent / "out"
+    mark = uuid.uuid4().hex
+    result = subprocess.run([sys.executable, "-m", "deepgrade", "written", "hw1", str(root),
+                             "--out", str(out)], cwd=ROOT, capture_output=True, text=True,
+                            timeout=600, env={**os.environ, "DEEPGRADE_TEST_MARK": mark})
+    return out, result, mark
+
+
+def test_a_hostile_class_gets_every_page_with_each_bad_answer_as_its_text(hostile):
+    out, result, _ = hostile
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    pages = _texts(out / "written.pdf")
+    assert len(pages) == len(ANSWERS) * PER  # every page of every submission
+    for i, kind in enumerate(ANSWERS):
+        first, second = pages[i * PER], pages[i * PER + 1]
+        assert f"Honest answer of {kind}" in second  # the next answer is untouched
+        assert ("could not be typeset" in first) == (kind in FALLS_BACK), kind
+        assert "No answer" not in first, kind
+    by_kind = dict(zip(ANSWERS, pages[::PER]))
+    assert "underbrace" in by_kind["underbrace"]  # the TeX as the student wrote it
+    assert "END QUESTION" in by_kind["markers"] and "After the markers." in by_kind["markers"]
+    assert "<script>" in by_kind["html"] and "onerror" in by_kind["html"]  # shown as text
+    assert "[image not included: file:///etc/passwd]" in by_kind["file_image"]
+    assert "root:" not in "".join(pages)  # nothing read from /etc/passwd
+    summary = result.stderr.splitlines()[-1]
+    assert summary.startswith("3 answers could not be typeset")
+    assert "submission_100 written_softmax_derivative (a formula nested 400 deep" in summary
+
+
+def test_hostile_names_are_plain_text_in_the_page_headers(hostile):
+    out, result, _ = hostile
+    # the second page of each submission: an honest answer under the student's header
+    text = "\n".join(_texts(out / "written.pdf")[1::PER])
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]", text)
+    assert "<script>alert(1)</script><b>bold</b>" in text  # markup as its text
+    assert "Red" in text and "[31m" not in text  # the ANSI codes are gone, the name is not
+    assert "RightToLeft" in text.replace(" ", "")
+    assert "L" * 117 + "..." in text and "L" * 121 not in text  # 500 characters: cut
+    assert "SID 1008" in text  # no name: the SID heads the page
+    # nothing a student wrote reached the terminal as control characters
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", result.stdout + result.stderr)
+
+
+def test_no_browser_process_outlives_the_command(hostile):
+    _, _, mark = hostile
+    left = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if f"DEEPGRADE_TEST_MARK={mark}".encode() in environ.read_bytes():
+                left.append(environ.parent.name)
+        except OSError:
+            continue
+    assert left == []
+
+
+def test_an_answer_that_crashes_or_hangs_the_browser_costs_only_its_page(tmp_path, monkeypatch):
+    from deepgrade.written import browser, render
+    from deepgrade.written.classpdf import write_written_pdfs
+
+    # Let the nested \underbrace bomb through the bounds, with short budgets: the browser
+    # hangs or crashes on it, is restarted, and only that answer falls back to its text.
+    monkeypatch.setattr(render, "MAX_TEX_DEPTH", 10**6)
+    monkeypatch.setattr(browser, "DOCUMENT_SECONDS", 8.0)
+    monkeypatch.setattr(browser, "PAGE_SECONDS", 0.5)
+    monkeypatch.setattr(browser, "ANSWER_SECONDS", 8.0)
+    for i, text in enumerate(["Fine $x^2$.", ANSWERS["underbrace"]]):
+        (tmp_path / "in" / f"s{i}").mkdir(parents=True)
+        nbformat.write(_fill({0: text, 1: "Second $\\alpha$."}),
+                       tmp_path / "in" / f"s{i}" / "hw1.ipynb")
+    target, count = write_written_pdfs(HW1, [tmp_path / "in"], tmp_path / "out", jobs=1,
+                                       progress=False)
+    pages = _texts(target)
+    assert count == 2 and len(pages) == 2 * PER
+    assert "could not be typeset: typesetting took more than" in pages[PER] or \
+        "could not be typeset: Target crashed" in pages[PER]
+    assert "could not be typeset" not in "".join(pages[:PER] + pages[PER + 1:])
+    assert "Second" in pages[PER + 1]
+
+
+def test_bombs_are_bounded_before_they_reach_the_browser():
+    import struct
+    import zlib
+
+    from deepgrade.written.render import html_depth, image_pixels, markdown_html, tex_problem
+
+    def png(width: int, height: int) -> bytes:  # a header is all the bound reads
+        ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+        return (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr
+                + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr)))
+
+    assert image_pixels(png(30_000, 30_000)) == 900_000_000
+    assert image_pixels(_png("red")) == 120 * 72
+    bomb = {"bomb.png": {"image/png": base64.b64encode(png(30_000, 30_000)).decode()},
+            "fine.png": {"image/png": base64.b64encode(_png("red")).decode()}}
+    markup = markdown_html("![a](attachment:bomb.png) ![b](attachment:fine.png)", bomb)
+    assert "[image not included: attachment:bomb.png]" in markup and markup.count("<img") == 1
+    assert "nested 400 deep" in tex_problem(ANSWERS["underbrace"][1:-1])
+    assert tex_problem(r"\frac{\partial s_i}{\partial x_j} = \left( s_i(\delta_{ij} - s_j) \right)"
+                       ) == ""
+    assert html_depth("<div><p><b>x</b><br></p></div>") == 3
+    page = answer_html(_answer([ANSWERS["long_tex"]]), None)
+    assert page[1] == "a formula of 120,001 characters (the limit is 10,000)"
+
+
+def _answer(texts: list[str]):
+    from deepgrade.written.answers import Answer
+
+    return Answer(QUESTIONS[0], [nbformat.v4.new_markdown_cell(t) for t in texts])

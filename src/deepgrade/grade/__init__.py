@@ -32,6 +32,7 @@ from deepgrade.grade.gradebook import (
     write_results_file,
     write_views,
 )
+from deepgrade.grade.messages import one_line
 from deepgrade.grade.notebook import assignment_name
 from deepgrade.grade.results import to_gradescope
 from deepgrade.grade.runner import GradingReport, failed_report
@@ -290,12 +291,14 @@ def identity_warning(store: GradeStore) -> str | None:
 
 def _named(row: Row) -> str:
     """``submission_4 (hw1.ipynb): not a notebook``."""
-    notebook = row.latest.notebook if row.latest else ""
-    return f"{row.key}{f' ({notebook})' if notebook else ''}: {row.status}"
+    notebook = one_line(row.latest.notebook, 120) if row.latest else ""
+    return f"{one_line(row.key, 120)}{f' ({notebook})' if notebook else ''}: {row.status}"
 
 
 def _who(people: list) -> str:
-    return "; ".join(p.name for p in people if p.name)
+    """The names of a submission's people for the terminal: each one printable line (a name is
+    the student's choice: no escape codes, control or bidirectional characters), cut at 80."""
+    return "; ".join(one_line(p.name, 80) for p in people if one_line(p.name, 80))
 
 
 def _print_outcome(store: GradeStore, uploads: list[Upload], record: Recorder, out: Path) -> None:
@@ -334,11 +337,12 @@ def merge_written_main(hw: Homework, out: Path, scores_csv: Path) -> None:
     with GradeStore.open(out, hw.name) as store:
         pairs = [tuple(q) for q in store.meta("written_questions") or []] or written_questions(hw)
         questions = [WrittenQuestion(str(n), float(p), i) for i, (n, p) in enumerate(pairs, 1)]
-        students, scores, unknown = merge_written(store, scores_csv, questions)
+        merged = merge_written(store, scores_csv, questions)
         write_views(store, out, hw.name)
-    print(f"{scores} written score(s) of {students} student(s) merged from {scores_csv.name}; "
-          f"gradebook.csv rewritten under {out}")
-    if unknown:
-        print(f"deepgrade: warning: {len(unknown)} student(s) of {scores_csv.name} have no "
-              f"submission here ({', '.join(unknown[:5])}); their scores are kept for when "
-              "they do", file=sys.stderr)
+    print(f"{merged.scores} written score(s) of {merged.students} student(s) merged from "
+          f"{scores_csv.name}; gradebook.csv rewritten under {out}")
+    if merged.unknown:
+        print(f"deepgrade: warning: {merged.unknown_scores} score(s) of {len(merged.unknown)} "
+              f"student(s) of {scores_csv.name} are not in the gradebook: no submission here "
+              f"({', '.join(merged.unknown[:5])}{', ...' if len(merged.unknown) > 5 else ''}); "
+              "they are kept for when they have one", file=sys.stderr)

@@ -8,8 +8,6 @@ submission each get a row with the group's scores.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import os
@@ -21,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from deepgrade.errors import UserError
+from deepgrade.grade.csvsafe import csv_text
 from deepgrade.store import GRADED, STATUSES, GradeStore, Person, Row
 
 GRADEBOOK = "gradebook.csv"
@@ -154,7 +153,10 @@ def lines(store: GradeStore) -> list[Line]:
         auto = {q: s for q, (s, _) in row.latest.scores.items()} if row.latest else {}
         days, penalty = policy.lateness(row.submitted_at)
         for person in row.people or [Person()]:
-            out.append(Line(row, person, auto, written.get(person.key, {}) if person.key else {},
+            # A submission without people has its written scores under its own key (see
+            # store.written.student_keys): what its PDF pages were headed with.
+            key = person.key if row.people else row.key
+            out.append(Line(row, person, auto, written.get(key, {}) if key else {},
                             days, penalty))
     return out
 
@@ -166,15 +168,14 @@ def _num(x: float | None) -> str:
 def gradebook_csv(store: GradeStore) -> str:
     auto, written = store_questions(store)
     max_total = sum(m for _, m in auto) + sum(m for _, m in written)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["submission", "name", "sid", "email", "status", "notebook", "submitted_at",
-                     "days_late", "late_penalty", *[q for q, _ in auto], *[q for q, _ in written],
-                     "autograded", "written", "total", "max_total", "graded_at", "message"])
+    rows: list[list[object]] = [[
+        "submission", "name", "sid", "email", "status", "notebook", "submitted_at", "days_late",
+        "late_penalty", *[q for q, _ in auto], *[q for q, _ in written], "autograded", "written",
+        "total", "max_total", "graded_at", "message"]]
     for line in lines(store):
         g = line.row.latest
         graded = g is not None and g.status == GRADED
-        writer.writerow([
+        rows.append([
             line.row.key, line.person.name, line.person.sid, line.person.email, line.row.status,
             g.notebook if g else "", line.row.submitted_at or "", line.days_late,
             f"{line.penalty:.0%}" if line.penalty else "",
@@ -183,7 +184,7 @@ def gradebook_csv(store: GradeStore) -> str:
             _num(sum(line.auto.values())) if g else "", _num(sum(line.written.values())),
             _num(line.total) if g else "", _num(max_total), g.graded_at if g else "",
             "" if graded or g is None else (g.messages[0] if g.messages else "")])
-    return buffer.getvalue()
+    return csv_text(rows)
 
 
 def _hms(late: timedelta) -> str:
@@ -195,19 +196,17 @@ def gradescope_csv(store: GradeStore) -> str:
     """The gradebook in Gradescope's grade-export layout (one row per student)."""
     auto, written = store_questions(store)
     max_total = sum(m for _, m in auto) + sum(m for _, m in written)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(GRADESCOPE_HEADER)
+    rows: list[list[object]] = [list(GRADESCOPE_HEADER)]
     policy = store_policy(store)
     for line in lines(store):
         if not line.person.key:  # no one to file it under (a folder the metadata did not name)
             continue
         g = line.row.latest
-        writer.writerow([line.person.name, line.person.sid, line.person.email,
-                         _num(line.total) if g else "", _num(max_total),
-                         "Graded" if g else "Ungraded", line.row.submitted_at or "",
-                         _hms(policy.overdue(line.row.submitted_at))])
-    return buffer.getvalue()
+        rows.append([line.person.name, line.person.sid, line.person.email,
+                     _num(line.total) if g else "", _num(max_total),
+                     "Graded" if g else "Ungraded", line.row.submitted_at or "",
+                     _hms(policy.overdue(line.row.submitted_at))])
+    return csv_text(rows)
 
 
 def canvas_csv(store: GradeStore, assignment: str) -> str:
@@ -215,15 +214,13 @@ def canvas_csv(store: GradeStore, assignment: str) -> str:
     User ID (the sid) or SIS Login ID (the email); ``ID`` (Canvas's own) is left empty."""
     auto, written = store_questions(store)
     max_total = sum(m for _, m in auto) + sum(m for _, m in written)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*CANVAS_HEADER, assignment])
-    writer.writerow(["Points Possible", "", "", "", "", _num(max_total)])
+    rows: list[list[object]] = [[*CANVAS_HEADER, assignment],
+                                ["Points Possible", "", "", "", "", _num(max_total)]]
     for line in lines(store):
         if line.person.key:
-            writer.writerow([line.person.name, "", line.person.sid, line.person.email, "",
-                             _num(line.total) if line.row.latest else ""])
-    return buffer.getvalue()
+            rows.append([line.person.name, "", line.person.sid, line.person.email, "",
+                         _num(line.total) if line.row.latest else ""])
+    return csv_text(rows)
 
 
 def summary(store: GradeStore) -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from deepgrade.errors import UserError
 from deepgrade.grade.gradebook import Line, lines, store_questions
+from deepgrade.grade.messages import one_line
 from deepgrade.project import Homework
 from deepgrade.store import GRADED, STATUSES, GradeStore, Grading, Row
 
@@ -121,7 +122,9 @@ def plots(totals: list[float], scores: list[dict[str, float]],
 def _who(row: Row, hide: bool) -> str:
     if hide:
         return ""
-    return "; ".join(p.name for p in row.people if p.name)
+    # Escaped where it is written; made one printable line here (no bidirectional overrides
+    # that would reorder the row, no control characters), cut at 120 characters.
+    return "; ".join(one_line(p.name, 120) for p in row.people if one_line(p.name, 120))
 
 
 def _median(values: list[float]) -> str:

@@ -5,9 +5,12 @@ that starts with ``<!-- BEGIN QUESTION -->`` and holds the prompt, then the answ
 markdown cell tagged ``otter_answer_cell`` reading "_Type your answer here..._"), then a locked
 cell starting with ``<!-- END QUESTION -->``. Students may add cells, split their answer, add
 code cells or move things; so the answer of a question is every cell between its prompt cell
-and the next question marker or locked cell of the template. The prompt cell is recognised by
-its text (it cannot be edited in Jupyter), else by its cell id, else as the k-th
-``BEGIN QUESTION`` marker when the notebook still has as many as the template.
+and the next locked cell of the template (or the next question's prompt). The prompt cell is
+the locked cell with the prompt's text (it cannot be edited in Jupyter), else the cell with its
+id, else the k-th locked question cell when the notebook still has as many as the template,
+else a cell with its exact text (a notebook whose editor dropped the lock). Only the notebook's
+structure counts (locked cells, cell ids), never marker text: a student who types ``<!-- END
+QUESTION -->`` into an answer keeps that answer, shown as the text it is.
 """
 
 from __future__ import annotations
@@ -38,14 +41,15 @@ class Answer:
 class Template:
     """What the student notebook of a homework looks like around its written questions."""
 
-    prompts: list[str]  # normalised prompt text per written question, in order
+    prompts: list[str]  # normalised text of each written question's (locked) prompt cell
     prompt_ids: list[str]
     placeholders: frozenset[str]  # answer cells as handed out (untouched answers)
     locked: frozenset[str]  # normalised text of every locked cell of the template
+    locked_ids: frozenset[str]  # cell ids of every locked cell of the template
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.replace(END, " ").replace(BEGIN, " ").split())
+    return " ".join(text.split())
 
 
 def _locked(cell) -> bool:
@@ -53,47 +57,64 @@ def _locked(cell) -> bool:
 
 
 def read_template(hw: Homework, questions: list[WrittenQuestion]) -> Template:
-    """The generated ``student/<hw>/<hw>.ipynb``, checked against the master's questions."""
+    """The generated ``student/<hw>/<hw>.ipynb``, checked against the master's questions.
+
+    The template is ours, so its markers say where its questions are; a submission's markers
+    are text the student can type, so in a submission only the template's cells count.
+    """
     path = hw.out("student") / f"{hw.name}.ipynb"
     if not path.is_file():
         raise UserError(f"{hw.name} has no student notebook at {path}; run `deepgrade build "
                         f"{hw.name}` first")
     nb = nbformat.read(path, as_version=4)
-    prompts = [c for c in nb.cells if c.cell_type == "markdown" and BEGIN in c.source]
+    prompts = [c for c in nb.cells
+               if c.cell_type == "markdown" and _locked(c) and BEGIN in c.source]
     if len(prompts) != len(questions):
         raise UserError(f"{path} has {len(prompts)} written questions but the master has "
                         f"{len(questions)}; rebuild it with `deepgrade build {hw.name}`")
     answers = [c for c in nb.cells if "otter_answer_cell" in c.metadata.get("tags", [])
                and c.cell_type == "markdown"]
+    locked = [c for c in nb.cells if _locked(c)]
     return Template(
-        [_norm(c.source.split(BEGIN, 1)[1]) for c in prompts],
-        [c.get("id", "") for c in prompts],
+        [_norm(c.source) for c in prompts], [c.get("id", "") for c in prompts],
         frozenset(_norm(c.source) for c in answers) | {""},
-        frozenset(_norm(c.source) for c in nb.cells if _locked(c)))
+        frozenset(_norm(c.source) for c in locked),
+        frozenset(c.get("id", "") for c in locked) - {""})
+
+
+def _is_template_cell(cell, template: Template) -> bool:
+    """A locked cell of the template (by its text, or its id): never a student's own cell."""
+    return (_locked(cell) and _norm(cell.source) in template.locked) or (
+        bool(cell.get("id")) and cell.get("id") in template.locked_ids
+        and cell.cell_type == "markdown")
 
 
 def _prompt_positions(cells: list, template: Template) -> list[int | None]:
-    """Index of each question's prompt cell in ``cells`` (None: not found)."""
-    texts = [_norm(c.source.split(BEGIN, 1)[1]) if BEGIN in c.source else _norm(c.source)
-             for c in cells]
-    ids = [c.get("id", "") for c in cells]
-    markers = [i for i, c in enumerate(cells) if c.cell_type == "markdown" and BEGIN in c.source]
+    """Index of each question's prompt cell in ``cells`` (None: not found): the locked cell
+    with the prompt's text, else the cell with its id, else the k-th locked question cell when
+    the notebook still has them all, else a cell with its exact text. Never a cell found by
+    marker text a student can type."""
+    texts = [_norm(c.source) if _locked(c) else None for c in cells]
+    ids = [c.get("id", "") if c.cell_type == "markdown" else "" for c in cells]
+    prompts = [i for i, c in enumerate(cells)
+               if c.cell_type == "markdown" and _locked(c) and BEGIN in c.source]
     found: list[int | None] = []
     for k, (prompt, cell_id) in enumerate(zip(template.prompts, template.prompt_ids)):
         if prompt in texts:
             found.append(texts.index(prompt))
-        elif cell_id and cell_id in ids and cells[ids.index(cell_id)].cell_type == "markdown":
+        elif cell_id and cell_id in ids:
             found.append(ids.index(cell_id))
-        elif len(markers) == len(template.prompts):
-            found.append(markers[k])
+        elif len(prompts) == len(template.prompts):
+            found.append(prompts[k])
+        elif prompt in (every := [_norm(c.source) for c in cells]):
+            found.append(every.index(prompt))
         else:
             found.append(None)
     return found
 
 
-def _is_boundary(cell, template: Template) -> bool:
-    return (BEGIN in cell.source or END in cell.source
-            or (_locked(cell) and _norm(cell.source) in template.locked))
+def _is_boundary(cell, template: Template, starts: set[int], index: int) -> bool:
+    return index in starts or _is_template_cell(cell, template)
 
 
 def _has_content(cell, template: Template) -> bool:
@@ -109,16 +130,18 @@ def extract_answers(nb: nbformat.NotebookNode, questions: list[WrittenQuestion],
     """One Answer per written question, in order; a question without an answer says why."""
     cells = list(nb.cells)
     answers = []
-    for question, start in zip(questions, _prompt_positions(cells, template)):
+    positions = _prompt_positions(cells, template)
+    starts = {p for p in positions if p is not None}
+    for question, start in zip(questions, positions):
         if start is None:
             answers.append(Answer(question, missing="this question's cell is not in the "
                                   "notebook (it was deleted or the notebook is another one)"))
             continue
         region = []
-        for cell in cells[start + 1:]:
-            if _is_boundary(cell, template):
+        for index in range(start + 1, len(cells)):
+            if _is_boundary(cells[index], template, starts, index):
                 break
-            region.append(cell)
+            region.append(cells[index])
         kept = [c for c in region if _has_content(c, template)]
         reason = "" if kept else ("the answer cell was left as handed out" if region else
                                   "there is no answer cell under this question")

@@ -1,11 +1,14 @@
-"""Printing HTML pages to PDF in one headless Chromium, with MathJax, offline.
+"""Printing HTML pages to PDF in headless Chromium, with MathJax, offline.
 
-One browser process serves a whole class: ``jobs`` tabs, each loaded once with MathJax, print
+``jobs`` browsers of one tab each, each loaded once with MathJax, serve a whole class, printing
 one document (a batch of submissions) after another: the page's body is replaced, MathJax
-typesets it, every answer is fitted to its page, then Chromium prints. Every request a tab
-makes is answered from here: MathJax from Debian's ``libjs-mathjax`` under a made-up origin,
-anything else refused, so a rendering never touches the network and a submission cannot load
-anything.
+typesets it, every answer is fitted to its page, then Chromium prints. Whatever one answer does
+costs only its page: a document that crashes its browser, hangs or errs is printed again with
+each page typeset alone (its own time budget; the browser restarted if it died), and the pages
+that fail alone, or that MathJax reports an error on, are printed as plain text instead. Every
+request a tab makes is answered from here: MathJax from Debian's ``libjs-mathjax`` under a
+made-up origin, anything else refused, so a rendering never touches the network and a
+submission cannot load anything.
 """
 
 from __future__ import annotations
@@ -13,16 +16,28 @@ from __future__ import annotations
 import asyncio
 import shutil
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from deepgrade.errors import UserError
+from deepgrade.grade.messages import one_line
 from deepgrade.written.render import PAGE_CSS
 
 MATHJAX = Path("/usr/share/javascript/mathjax")
 ORIGIN = "https://deepgrade.invalid"  # never resolved: every request is routed below
+# Each answer's budget. A document may take PAGE_SECONDS per page beyond DOCUMENT_SECONDS
+# (typesetting takes about 0.1 s a page); when it fails, each of its pages is typeset alone
+# within ANSWER_SECONDS to find the answer that did it. V8's heap in each browser is capped
+# (--js-flags): an answer that needs more crashes only its own browser, which is restarted.
+DOCUMENT_SECONDS = 60.0
+PAGE_SECONDS = 2.0
+ANSWER_SECONDS = 20.0
+HEAP_MB = 1024
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync",
-                 "--disable-extensions", "--font-render-hinting=none"]
+                 "--disable-extensions", "--font-render-hinting=none",
+                 f"--js-flags=--max-old-space-size={HEAP_MB}"]
 MIN_SCALE = 0.08  # below this a page is unreadable even zoomed in: the rest is cut, and said
 
 # MathJax 2 configuration: TeX in, CommonHTML out (the fastest output); Safe forbids links,
@@ -39,7 +54,9 @@ window.MathJax = {
   showMathMenu: false, messageStyle: "none", skipStartupTypeset: true,
   "fast-preview": {disabled: true}, menuSettings: {zoom: "None"},
   AuthorInit: function () {
-    MathJax.Hub.Register.StartupHook("End", function () { window.mathjaxReady = true; });
+    MathJax.Hub.Register.StartupHook("End", function () {
+      window.registerErrors(); window.mathjaxReady = true;
+    });
   }
 };
 // CSS zoom, not a transform: printing cuts pages by layout size, and a transform leaves the
@@ -100,13 +117,23 @@ function fitPage(page) {
     note.className = "scale shrunk";
   }
 }
+// A formula MathJax fails on (an internal error, not a TeX mistake: noErrors shows those as
+// their source) costs only its page: the page is reported and printed again as plain text.
+let mathErrors = [];
+window.registerErrors = () => MathJax.Hub.Register.MessageHook("Math Processing Error", (m) => {
+  const message = m;
+  const node = message[1] && message[1].parentNode, page = node && node.closest(".page");
+  const err = message[2] && message[2].message ? message[2].message : "Math Processing Error";
+  mathErrors.push([Array.from(document.querySelectorAll(".page")).indexOf(page), String(err)]);
+});
 window.renderPages = async function (html) {
+  mathErrors = [];
   document.body.innerHTML = html;
   await Promise.all(Array.from(document.images, (img) => img.decode().catch(() => null)));
   await new Promise((done) => MathJax.Hub.Queue(["Typeset", MathJax.Hub, document.body], done));
   await document.fonts.ready;
   document.querySelectorAll(".page").forEach(fitPage);
-  return document.querySelectorAll(".page").length;
+  return {pages: document.querySelectorAll(".page").length, errors: mathErrors};
 };
 </script>
 <script src="%(origin)s/mathjax/MathJax.js"></script></head><body></body></html>
@@ -142,42 +169,129 @@ async def _route(route) -> None:
     await route.abort()
 
 
-async def _print_all(count: int, make_html: Callable[[int], str], jobs: int,
-                     on_done: Callable[[int, bytes], None], timeout: float) -> None:
+class _Tab:
+    """One browser of its own with one tab loaded with MathJax: a crash or a hang of one
+    answer's typesetting kills only this browser, which is started again."""
+
+    def __init__(self, playwright: Any) -> None:
+        self.playwright = playwright
+        self.browser: Any = None
+        self.page: Any = None
+
+    async def open(self) -> None:
+        self.browser = await self.playwright.chromium.launch(executable_path=find_chromium(),
+                                                             args=CHROMIUM_ARGS)
+        page = await self.browser.new_page()
+        await page.route("**/*", _route)
+        await page.goto(f"{ORIGIN}/")
+        await page.wait_for_function("window.mathjaxReady === true", timeout=60_000)
+        self.page = page
+
+    async def close(self) -> None:
+        if self.browser is not None:
+            browser, self.browser, self.page = self.browser, None, None
+            try:
+                await asyncio.wait_for(browser.close(), 20)
+            except Exception:  # noqa: BLE001 - a dead browser: the driver reaps it at exit
+                pass
+
+    async def render(self, html: str, timeout: float) -> tuple[bytes, list[tuple[int, str]]]:
+        """Typeset and print ``html``: the PDF and the pages MathJax failed on (index, why).
+        Raises _Failed (the browser is then closed) when it crashes, hangs or errs."""
+        if self.page is None:
+            await self.open()
+        assert self.page is not None
+        try:
+            result = await asyncio.wait_for(
+                self.page.evaluate("html => window.renderPages(html)", html), timeout)
+            data = await asyncio.wait_for(
+                self.page.pdf(prefer_css_page_size=True, print_background=True), timeout)
+        except TimeoutError:
+            await self.close()
+            raise _Failed(f"typesetting took more than {timeout:g} s") from None
+        except Exception as exc:  # noqa: BLE001 - Playwright's Error: crash, JS error, OOM
+            await self.close()
+            raise _Failed(_why(exc)) from None
+        return data, [(int(i), str(why)) for i, why in result["errors"]]
+
+
+class _Failed(Exception):
+    """Printing one document failed; its message says why, for the fallback page."""
+
+
+def _why(exc: BaseException) -> str:
+    """Playwright's error as a short reason: its first line, without the call it was in."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return one_line(text.split(": ", 1)[-1] if text.startswith("Page.") else text, 160)
+
+
+async def _print_one(tab: _Tab, pages: list[str], fallback: Callable[[int, str], str],
+                     timeout: float) -> tuple[bytes, dict[int, str]]:
+    """Print one document of ``pages``, each of which may fall back to plain text: the PDF and
+    the pages that fell back, with why. One answer's crash, hang or MathJax error costs only
+    its own page: on a failure each page is typeset alone with its own budget."""
+    fell: dict[int, str] = {}
+    budget = timeout + PAGE_SECONDS * len(pages)
+
+    def html() -> str:
+        return "".join(fallback(i, fell[i]) if i in fell else page for i, page in enumerate(pages))
+
+    try:
+        data, errors = await tab.render(html(), budget)
+    except _Failed:
+        for i, page in enumerate(pages):  # which answers? each alone, with its own budget
+            try:
+                _, alone = await tab.render(page, ANSWER_SECONDS)
+            except _Failed as exc:
+                fell[i] = str(exc)
+                continue
+            if alone:
+                fell[i] = alone[0][1]
+        errors = []
+        try:
+            data, errors = await tab.render(html(), budget)
+        except _Failed as exc:  # together they fail where each alone did not: all plain text
+            fell.update({i: str(exc) for i in range(len(pages)) if i not in fell})
+            data, errors = await tab.render(html(), budget)
+    if errors:
+        fell.update({i: f"MathJax: {why}" for i, why in errors if 0 <= i < len(pages)})
+        data, errors = await tab.render(html(), budget)
+    return data, fell
+
+
+async def _print_all(count: int, make_pages: Callable[[int], list[str]],
+                     fallback: Callable[[int, int, str], str], jobs: int,
+                     on_done: Callable[[int, bytes, dict[int, str]], None],
+                     timeout: float) -> None:
     from playwright.async_api import async_playwright
 
     pending = iter(range(count))
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+        tabs = [_Tab(p) for _ in range(max(1, min(jobs, count)))]
         try:
-            async def tab() -> None:
-                page = await browser.new_page()
-                await page.route("**/*", _route)
-                await page.goto(f"{ORIGIN}/")
-                await page.wait_for_function("window.mathjaxReady === true", timeout=60_000)
+            async def work(tab: _Tab) -> None:
                 for index in pending:  # shared: each tab takes the next document
                     # Preparing the HTML and splitting the PDF are Python work: in a thread,
                     # so that they overlap with the browser's typesetting in the other tab.
-                    html = await asyncio.to_thread(make_html, index)
-                    try:
-                        await asyncio.wait_for(
-                            page.evaluate("html => window.renderPages(html)", html), timeout)
-                    except TimeoutError:
-                        raise UserError(f"typesetting document {index + 1} of {count} took "
-                                        f"more than {timeout:g} s; look for a pathological "
-                                        "formula in its answers") from None
-                    data = await page.pdf(prefer_css_page_size=True, print_background=True)
-                    await asyncio.to_thread(on_done, index, data)
-                await page.close()
+                    pages = await asyncio.to_thread(make_pages, index)
+                    data, fell = await _print_one(tab, pages, partial(fallback, index), timeout)
+                    await asyncio.to_thread(on_done, index, data, fell)
 
-            await asyncio.gather(*(tab() for _ in range(max(1, min(jobs, count)))))
+            await asyncio.gather(*(work(tab) for tab in tabs))
         finally:
-            await browser.close()
+            for tab in tabs:
+                await tab.close()
 
 
-def print_pdfs(count: int, make_html: Callable[[int], str], jobs: int,
-               on_done: Callable[[int, bytes], None], timeout: float = 300) -> None:
-    """Print documents ``0..count-1``, each the body HTML ``make_html(i)``, to PDF, in ``jobs``
-    tabs of one browser; ``on_done(i, pdf_bytes)`` as each finishes (in no particular order)."""
+def print_pdfs(count: int, make_pages: Callable[[int], list[str]],
+               fallback: Callable[[int, int, str], str], jobs: int,
+               on_done: Callable[[int, bytes, dict[int, str]], None],
+               timeout: float | None = None) -> None:
+    """Print documents ``0..count-1`` to PDF in ``jobs`` browsers of one tab each. Document
+    ``i`` is the pages ``make_pages(i)`` (body HTML, one string per page); a page that cannot
+    be typeset (crash, hang, MathJax error) is printed as ``fallback(i, page, why)`` instead.
+    ``on_done(i, pdf_bytes, {page: why})`` as each document finishes (in no particular order).
+    ``timeout``: seconds per document (DOCUMENT_SECONDS) beyond ``PAGE_SECONDS`` per page."""
     if count:
-        asyncio.run(_print_all(count, make_html, jobs, on_done, timeout))
+        asyncio.run(_print_all(count, make_pages, fallback, jobs, on_done,
+                               DOCUMENT_SECONDS if timeout is None else timeout))

@@ -15,12 +15,13 @@ import time
 from pathlib import Path
 
 from deepgrade.errors import UserError
+from deepgrade.grade.messages import one_line
 from deepgrade.grade.submissions import discover
 from deepgrade.project import Homework
 from deepgrade.words import counted
 from deepgrade.written.answers import read_answers, read_template
 from deepgrade.written.questions import pages_per_submission, written_questions
-from deepgrade.written.render import submission_html
+from deepgrade.written.render import page_html
 
 BATCH = 8  # submissions printed together
 
@@ -45,20 +46,37 @@ def write_written_pdfs(hw: Homework, paths: list[Path] | tuple[Path, ...], out: 
         size = max(1, min(BATCH, -(-len(submissions) // (2 * jobs))))
         batches = [submissions[i:i + size] for i in range(0, len(submissions), size)]
 
-        def make_html(index: int) -> str:
-            parts = []
-            for sub in batches[index]:
-                answers = read_answers(sub.notebook, questions, template)
-                folder = sub.notebook.parent if sub.notebook else None
-                parts.append(submission_html(hw.name, sub.key, sub.student, answers, folder))
-            return "".join(parts)
+        # Answers printed as plain text: (submission, question) -> why. Filled while the
+        # pages are made (over a bound) and as the browser reports failures.
+        fell: dict[tuple[str, str], str] = {}
+        read: dict[int, list] = {}  # batch -> its submissions' answers, read once
+
+        def batch_answers(index: int) -> list:
+            if index not in read:
+                read[index] = [read_answers(sub.notebook, questions, template)
+                               for sub in batches[index]]
+            return read[index]
+
+        def page(index: int, number: int, fallback: str = "") -> str:
+            sub, answers = batches[index][number // per], batch_answers(index)[number // per]
+            answer = answers[number % per]
+            folder = sub.notebook.parent if sub.notebook else None
+            markup, why = page_html(hw.name, sub.key, sub.student, answer, len(questions),
+                                    folder, fallback)
+            if why:
+                fell[(sub.key, answer.question.name)] = why
+            return markup
+
+        def make_pages(index: int) -> list[str]:
+            return [page(index, n) for n in range(per * len(batches[index]))]
 
         printed: dict[int, bytes] = {}
         pdfs: dict[str, bytes] = {}
         start = time.monotonic()
 
-        def done(index: int, data: bytes) -> None:
+        def done(index: int, data: bytes, _fell: dict[int, str]) -> None:
             batch = batches[index]
+            read.pop(index, None)
             reader = PdfReader(io.BytesIO(data))
             if len(reader.pages) != per * len(batch):
                 # A shifted page would put every later student under the wrong question.
@@ -79,7 +97,7 @@ def write_written_pdfs(hw: Homework, paths: list[Path] | tuple[Path, ...], out: 
 
         from deepgrade.written.browser import print_pdfs
 
-        print_pdfs(len(batches), make_html, jobs, done)
+        print_pdfs(len(batches), make_pages, lambda i, n, why: page(i, n, why), jobs, done)
         if progress and sys.stderr.isatty():
             print(file=sys.stderr)
     finally:
@@ -98,6 +116,12 @@ def write_written_pdfs(hw: Homework, paths: list[Path] | tuple[Path, ...], out: 
         print(f"{counted(len(submissions), 'submission')}, {counted(per, 'page')} each "
               f"({counted(len(submissions) * per, 'page')}) in {time.monotonic() - start:.1f} s",
               file=sys.stderr)
+    if fell:
+        order = {sub.key: i for i, sub in enumerate(submissions)}
+        listed = "; ".join(f"{one_line(key, 80)} {q} ({why})" for (key, q), why in
+                           sorted(fell.items(), key=lambda kv: order.get(kv[0][0], 0)))
+        print(f"{counted(len(fell), 'answer')} could not be typeset; printed as text on "
+              f"their pages: {listed}", file=sys.stderr)
     return target, len(submissions)
 
 

@@ -21,12 +21,14 @@ Sub-question columns (``1.1``, ``1.2``) are added up into their question.
 from __future__ import annotations
 
 import csv
+import math
 import re
 from pathlib import Path
 
 from deepgrade.errors import UserError
 from deepgrade.written.questions import WrittenQuestion
 
+_NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$", re.IGNORECASE)
 _QUESTION_COLUMN = re.compile(r"^\s*(\d+)((?:\.\d+)*)\s*:\s*(.*?)\s*\(\s*([\d.]+)\s*pts?\s*\)\s*$")
 
 
@@ -62,6 +64,41 @@ def column_map(header: list[str], questions: list[WrittenQuestion]) -> dict[str,
     return found
 
 
+def _check_columns(path: Path, header: list[str], found: dict[str, list[str]],
+                   questions: list[WrittenQuestion]) -> None:
+    """Refuse a file whose question columns are not this homework's: another count of
+    numbered questions with titles that name none of them, or other points."""
+    top = [(h, m) for h in header if (m := _QUESTION_COLUMN.match(h)) and not m.group(2)]
+    titled = {q.name for q in questions} | {_norm(q.name) for q in questions}
+    untitled = [h for h, m in top if m.group(3).strip() not in titled
+                and _norm(m.group(3)) not in titled]
+    if untitled and len(top) != len(questions):
+        raise UserError(f"{path}, column '{untitled[0]}': names none of the {len(questions)} "
+                        f"written questions and the file has {len(top)} numbered questions, "
+                        f"not {len(questions)}; is it the scores file of another homework?")
+    for q in questions:
+        columns = found.get(q.name, [])
+        worth = [float(m.group(4)) for h in columns if (m := _QUESTION_COLUMN.match(h))]
+        if worth and abs(sum(worth) - q.points) > 1e-6:
+            raise UserError(f"{path}, column '{columns[0]}': worth {sum(worth):g} points, but "
+                            f"written question {q.name} is worth {q.points:g}; is it the scores "
+                            "file of another homework?")
+
+
+def _score(path: Path, line: int, column: str, cell: str, points: float) -> float:
+    """A score cell as a number in 0..points, or a one-line refusal naming line and column."""
+    where = f"{path}, line {line}, column '{column}'"
+    if cell.startswith(("=", "@", "+", "-", "\t", "\r")) and not _NUMBER.match(cell):
+        raise UserError(f"{where}: {cell!r} is a formula, not a score; export the grades again "
+                        "from Gradescope (or save the sheet's values, not its formulas)")
+    # float() also takes "nan", "inf", "1_0" and " 1 ": a score is a plain decimal number.
+    if not _NUMBER.match(cell) or not math.isfinite(value := float(cell)):
+        raise UserError(f"{where}: {cell!r} is not a score (a number from 0 to {points:g})")
+    if not 0 <= value <= points:
+        raise UserError(f"{where}: {value:g} is outside 0..{points:g} (its points in the master)")
+    return value
+
+
 def read_gradescope_scores(path: Path, questions: list[WrittenQuestion]
                            ) -> dict[str, dict[str, float]]:
     """``{sid or email: {question name: score}}`` from Gradescope's scores CSV.
@@ -92,8 +129,10 @@ def read_score_rows(path: Path, questions: list[WrittenQuestion]
                         "Gradescope as CSV (Review Grades -> Export Grades)")
     header = [h.strip() for h in rows[0]]
     # A question split into parts: its parts carry the scores (never count the parent twice).
-    columns = {header.index(h): (name, False) for name, hs in column_map(header, questions).items()
-               for h in hs}
+    found = column_map(header, questions)
+    columns = {header.index(h): (name, False) for name, hs in found.items() for h in hs}
+    _check_columns(path, header, found, questions)
+    points = {q.name: q.points for q in questions}
     lower = [h.lower() for h in header]
     if not {"sid", "email", "name"} & set(lower):
         raise UserError(f"{path}: no 'SID', 'Email' or 'Name' column; is this Gradescope's "
@@ -122,11 +161,8 @@ def read_score_rows(path: Path, questions: list[WrittenQuestion]
             cell = row[i].strip()
             if not cell:
                 continue
-            try:
-                value = float(cell)
-            except ValueError:
-                raise UserError(f"{path}, line {line}, column '{header[i]}': {cell!r} is not "
-                                "a score") from None
+            # A part is checked against its question's points; their sum is checked below.
+            value = _score(path, line, header[i], cell, points[question])
             student[question] = student.get(question, 0.0) + value
         out.append((line, keys, student))
     return out
