@@ -5,12 +5,14 @@ where the worst entry is, expected and got, the relative error and the tolerance
 """
 
 from deepgrade.checks.compare import as_float_array, assert_close, assert_shape, relative_error
+from deepgrade.checks.failures import CheckFailures, Failures
 from deepgrade.checks.gradients import check_gradient, numerical_gradient, torch_gradients
 from deepgrade.checks.models import accuracy, load_weights
 from deepgrade.checks.seeding import seed_everything
 
 __all__ = [
-    "accuracy", "as_float_array", "assert_close", "assert_shape", "check_gradient",
+    "CheckFailures", "Failures", "accuracy", "as_float_array", "assert_close", "assert_shape",
+    "check_gradient",
     "load_weights", "numerical_gradient", "relative_error", "seed_everything",
     "torch_gradients",
 ]
