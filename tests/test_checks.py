@@ -142,3 +142,28 @@ def test_failures_let_a_crash_through_and_cap_the_list():
     with pytest.raises(checks.CheckFailures) as err:
         failures.raise_any()
     assert len(err.value.messages) == 9 and err.value.messages[-1] == "and 12 more checks failed"
+
+
+def test_other_question_first_names_the_question_that_is_wrong():
+    def wrong_softmax():
+        checks.assert_close([0.2, 0.8], [0.5, 0.5], "softmax(x) at this x")
+
+    with pytest.raises(AssertionError) as err:
+        with checks.other_question_first("softmax", wrong_softmax):
+            checks.assert_close([1.0], [2.0], "softmax_jacobian(x)")
+    text = str(err.value)
+    assert text.startswith("softmax(x) at this x:") and "softmax_jacobian" not in text
+    assert "not graded on its own merits; fix question softmax first" in text
+
+
+def test_other_question_first_keeps_the_failure_when_the_other_code_is_right_or_missing():
+    def missing():
+        raise NameError("softmax")
+
+    for check in (lambda: None, missing):
+        with pytest.raises(AssertionError) as err:
+            with checks.other_question_first("softmax", check):
+                checks.assert_close([1.0], [2.0], "softmax_jacobian(x)")
+        assert str(err.value).startswith("softmax_jacobian(x): 1 of 1 entries differ")
+    with checks.other_question_first("softmax", missing):  # a passing check runs nothing else
+        checks.assert_close([1.0], [1.0], "softmax_jacobian(x)")

@@ -121,3 +121,20 @@ def test_trivial_answers_of_trainers_and_models():
     ns["model"] = model
     exec(trivial_cell("random", "model"), ns)
     assert list(ns["model"].parameters()) == []  # no architecture: not the answer either
+
+
+def test_an_unfinished_answer_must_be_told_so_first():
+    from deepgrade.grade.bundle import Case, Question
+    from deepgrade.grade.runner import CaseResult, GradingReport, QuestionResult
+    from deepgrade.validate.trivial import unfinished_problems
+
+    told = Case("swish - 1", '>>> CASE = "swish at a few points"', False, 1.0)
+    vague = Case("swish - 2", '>>> CASE = "hinge_activation at a few points"', False, 1.0)
+    report = GradingReport("hw2", "template", [QuestionResult(Question("activations", [told, vague]), [
+        CaseResult(told, False, "swish returned None: did you finish the function and `return`?"),
+        CaseResult(vague, False, "zero between beta and alpha")])])
+    [problem] = unfinished_problems(report)
+    assert "'activations'" in problem and "hinge_activation at a few points" in problem
+    assert "zero between beta and alpha" in problem and "swish at a few points" not in problem
+    report.questions[0].cases[1].message = "h returned None: did you finish the function?"
+    assert unfinished_problems(report) == []

@@ -5,14 +5,13 @@ where the worst entry is, expected and got, the relative error and the tolerance
 """
 
 from deepgrade.checks.compare import as_float_array, assert_close, assert_shape, relative_error
-from deepgrade.checks.failures import CheckFailures, Failures
+from deepgrade.checks.failures import CheckFailures, Failures, other_question_first
 from deepgrade.checks.gradients import check_gradient, numerical_gradient, torch_gradients
 from deepgrade.checks.models import accuracy, load_weights
 from deepgrade.checks.seeding import seed_everything
 
 __all__ = [
     "CheckFailures", "Failures", "accuracy", "as_float_array", "assert_close", "assert_shape",
-    "check_gradient",
-    "load_weights", "numerical_gradient", "relative_error", "seed_everything",
-    "torch_gradients",
+    "check_gradient", "load_weights", "numerical_gradient", "other_question_first",
+    "relative_error", "seed_everything", "torch_gradients",
 ]

@@ -7,6 +7,8 @@ student then fixes one bug per submission.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import TracebackType
 
 MAX_REPORTED = 8  # more than this many failures of one case are counted, not listed
@@ -62,3 +64,23 @@ class Failures:
             raise AssertionError(self.messages[0])
         if self.messages:
             raise CheckFailures(self.messages)
+
+
+@contextmanager
+def other_question_first(question: str, check: Callable[[], None]) -> Iterator[None]:
+    """Around a check of code that relies on another question's code (a Jacobian built on the
+    student's softmax): when the check fails, ``check`` judges that other code with the grader's
+    own expected values; if it fails too, the message names it and the question it belongs to,
+    and says this check was not graded on its own merits (fix that question first)."""
+    try:
+        yield
+    except AssertionError as failed:
+        try:
+            check()
+        except AssertionError as wrong:
+            raise AssertionError(
+                f"{wrong}: your code from question {question} is wrong here, so this was not "
+                f"graded on its own merits; fix question {question} first") from None
+        except Exception:  # the other code is missing or crashes: the failure stands as it is
+            pass
+        raise failed

@@ -23,7 +23,14 @@ from deepgrade.grade.gradebook import format_columns
 from deepgrade.grade.results import to_gradescope
 from deepgrade.grade.runner import GradingReport
 from deepgrade.project import Homework
-from deepgrade.validate.trivial import KINDS, Targets, kinds_for, question_targets, trivial_notebook
+from deepgrade.validate.trivial import (
+    KINDS,
+    Targets,
+    kinds_for,
+    question_targets,
+    trivial_notebook,
+    unfinished_problems,
+)
 from deepgrade.validate.variants import Variant, read_variants, splice
 
 
@@ -95,6 +102,7 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
     if template.score != 0:
         earned = [q.name for q in template.questions if q.score > 0]
         verdict.problems.append(f"the unmodified student notebook earns points on {earned}")
+    verdict.problems += unfinished_problems(template)
     by_variant = dict(zip(variants, rest))
     target_of = {t.question: t for t in targets}
     for question in questions:
