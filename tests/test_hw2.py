@@ -204,9 +204,11 @@ def test_training_is_not_charged_for_a_mistake_in_layers(bundle):
     student = local_student(mutant("layers_ce_not_averaged"))
     assert failures(bundle, "layers", student)  # charged once, where the mistake is
     assert failures(bundle, "training", student) == {}
+    # The public case too: with wrong layers it checks only what train_classifier does.
     public = case_labelled(bundle, "training", "train_classifier on six points")
-    message = run_locally(public, student)
-    assert message and "SoftmaxCrossEntropy (question 4.1, layers) is wrong" in message
+    assert run_locally(public, student) is None
+    message = run_locally(public, local_student(mutant("layers_ce_not_averaged") + mutant("training_no_update")))
+    assert message and "the returned model is the trained one" in message, message
 
 
 def test_training_with_wrong_layers_still_judges_the_loop(bundle):
