@@ -87,7 +87,7 @@ BROKEN: list[tuple[str, Callable[[Path], None], tuple[str, ...]]] = [
      (f"cell {PUBLIC} (public test 1)", "'yy'")),
     ("public test line that prints",
      lambda r: edit_cell(r, PUBLIC, lambda s: s + "\nprint(y)"),
-     (f"cell {PUBLIC} (public test 1)", "line 7 of a public test prints a value")),
+     (f"cell {PUBLIC} (public test 1)", "line 9 of a public test prints a value")),
     ("public test line that shows a value",
      lambda r: edit_cell(r, PUBLIC, lambda s: s + "\ny.sum() == 2"),
      (f"cell {PUBLIC} (public test 1)", "prints a value")),

@@ -118,3 +118,66 @@ def test_accuracy_counts_argmax_matches():
     model = torch.nn.Identity()
     x = np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 1.0]], dtype=np.float32)
     assert checks.accuracy(model, x, np.array([0, 1, 1])) == pytest.approx(2 / 3)
+
+
+def test_failures_reports_every_failing_check_in_order():
+    failures = checks.Failures()
+    for key, factor in [("dJdW2", -1.0), ("dJdb2", 1.0), ("dJdW1", 2.0)]:
+        with failures:
+            checks.assert_close(factor * np.ones(3), np.ones(3), key)
+    with pytest.raises(checks.CheckFailures) as err:
+        failures.raise_any()
+    assert [m.split(":")[0] for m in err.value.messages] == ["dJdW2", "dJdW1"]
+    assert "sign error" in err.value.messages[0] and "2 x the expected" in err.value.messages[1]
+    assert isinstance(err.value, AssertionError)  # a test that catches AssertionError still does
+
+
+def test_failures_with_one_failure_raises_it_alone_and_none_raises_nothing():
+    failures = checks.Failures()
+    with failures:
+        checks.assert_close([1.0], [1.0], "ok")
+    failures.raise_any()  # nothing failed
+    with failures:
+        checks.assert_close(None, [1.0], "f(x)")
+    with pytest.raises(AssertionError) as err:
+        failures.raise_any()
+    assert not isinstance(err.value, checks.CheckFailures)
+    assert str(err.value) == "f(x) returned None: did you finish the function and `return`?"
+
+
+def test_failures_let_a_crash_through_and_cap_the_list():
+    failures = checks.Failures()
+    with pytest.raises(ZeroDivisionError):  # not a failed check: the case stops there
+        with failures:
+            1 / 0
+    for i in range(20):
+        with failures:
+            raise AssertionError(f"check {i}")
+    with pytest.raises(checks.CheckFailures) as err:
+        failures.raise_any()
+    assert len(err.value.messages) == 9 and err.value.messages[-1] == "and 12 more checks failed"
+
+
+def test_other_question_first_names_the_question_that_is_wrong():
+    def wrong_softmax():
+        checks.assert_close([0.2, 0.8], [0.5, 0.5], "softmax(x) at this x")
+
+    with pytest.raises(AssertionError) as err:
+        with checks.other_question_first("softmax", wrong_softmax):
+            checks.assert_close([1.0], [2.0], "softmax_jacobian(x)")
+    text = str(err.value)
+    assert text.startswith("softmax(x) at this x:") and "softmax_jacobian" not in text
+    assert "not graded on its own merits; fix question softmax first" in text
+
+
+def test_other_question_first_keeps_the_failure_when_the_other_code_is_right_or_missing():
+    def missing():
+        raise NameError("softmax")
+
+    for check in (lambda: None, missing):
+        with pytest.raises(AssertionError) as err:
+            with checks.other_question_first("softmax", check):
+                checks.assert_close([1.0], [2.0], "softmax_jacobian(x)")
+        assert str(err.value).startswith("softmax_jacobian(x): 1 of 1 entries differ")
+    with checks.other_question_first("softmax", missing):  # a passing check runs nothing else
+        checks.assert_close([1.0], [1.0], "softmax_jacobian(x)")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import nbformat
+import numpy as np
 import pytest
 
 from conftest import ROOT, homeworks
@@ -126,3 +127,45 @@ def test_notebook_credits_its_sources(hw):
     nb = nbformat.read(ROOT / "student" / hw / f"{hw}.ipynb", as_version=4)
     intro = "\n".join(c.source for c in nb.cells[:4] if c.cell_type == "markdown")
     assert "adapted from" in intro.lower() or "sources" in intro.lower()
+
+
+def _as_lists(value):
+    """``value`` with every NumPy array (also inside tuples, lists and dicts) as nested lists:
+    an answer form the contract accepts wherever it asks for an array."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (tuple, list)):
+        return type(value)(_as_lists(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _as_lists(v) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("hw", homeworks())
+def test_public_tests_accept_nested_lists_for_arrays(hw):
+    """A test converts what it receives before it indexes it (H[0, 0] on a list of lists fails)."""
+    import ast
+    import inspect
+
+    from hidden_local import reference_cells, reference_definitions, run_locally
+
+    student: dict = {}
+    reference = ROOT / "solutions" / hw / f"{hw}-solutions.ipynb"
+    for source in reference_cells(reference):  # the notebook's imports, wherever they are
+        for node in ast.parse(source).body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                try:  # otter, the feedback module and the homework's files/ are not needed
+                    exec(compile(ast.Module([node], []), "<imports>", "exec"), student)
+                except ImportError:
+                    pass
+    for source in reference_definitions(reference):
+        exec(compile(source, "<reference>", "exec"), student)
+    # What the tests call answers in lists; the reference's own calls (its globals) do not.
+    facing = dict(student)
+    for name, fn in student.items():
+        if inspect.isfunction(fn) and fn.__code__.co_filename == "<reference>":
+            facing[name] = (lambda f: lambda *a, **k: _as_lists(f(*a, **k)))(fn)
+    for q in bundle(hw).questions:
+        for case in q.cases:
+            if not case.hidden:
+                assert run_locally(case, facing) is None, (q.name, case.label)

@@ -99,7 +99,11 @@ def test_mlp_gradients_checked_for_every_pair(bundle, pair):
 def test_mlp_every_gradient_is_compared_and_named(bundle, key):
     # 1e-3: large enough for the finite-difference case too (its tolerance is rtol 1e-5)
     failed = failures(bundle, "mlp", local_student(off_by_a_little(None, key, 1e-3)))
-    gradient_cases = [c.name for c in hidden_cases(bundle, "mlp")][1:]  # all but forward-only
+    # All but the forward-only case and the clear_grad_and_cache case (judged against the
+    # student's own backward, so that it checks clearing only).
+    gradient_cases = [c.name for c in hidden_cases(bundle, "mlp")
+                      if c.label not in ("MLP initialisation and forward, all nine (f, g)",
+                                         "clear_grad_and_cache")]
     assert sorted(failed) == sorted(gradient_cases)
     for message in failed.values():
         assert message.startswith(key), message
@@ -136,7 +140,7 @@ def test_calibration_trains_on_the_hidden_tests_spirals(bundle):
         assert name in bundle.helper_modules()["graderlib"].__dict__
     assert spec["QUESTION"] == "training" and spec["METRIC"] == "accuracy"
     assert len(spec["SEEDS"]) >= 20
-    seed = int(re.search(r"^SEED = (\d+)$", test, flags=re.MULTILINE).group(1))
+    seed = int(re.search(r"^\s*SEED = (\d+)$", test, flags=re.MULTILINE).group(1))
     assert seed in spec["SEEDS"], "the hidden test's seed is one of the calibrated ones"
     assert "hidden=64, epochs=200, lr=0.5, seed=SEED" in test  # the call trial() makes
 
@@ -178,3 +182,79 @@ def test_broken_trainers_fail_the_accuracy_test(bundle, mutant):
     source = (FOLDER / "mutants" / f"{mutant}.py").read_text()
     message = run_locally(case, local_student(source), bundle)
     assert message and "at least 90% is required" in message, message
+
+
+# ---------------------------------------------------------------------------- one mistake, one charge
+def mutant(name: str) -> str:
+    return (FOLDER / "mutants" / f"{name}.py").read_text()
+
+
+def case_labelled(bundle: Bundle, question: str, label: str):
+    question_ = next(q for q in bundle.questions if q.name == question)
+    return next(c for c in question_.cases if c.label == label)
+
+
+def test_every_case_of_hw2_has_a_label(bundle):
+    for question in bundle.questions:
+        assert all(c.label for c in question.cases), question.name
+
+
+def test_training_is_not_charged_for_a_mistake_in_layers(bundle):
+    # The student: SoftmaxCrossEntropy.backward without the 1/N, a correct trainer.
+    student = local_student(mutant("layers_ce_not_averaged"))
+    assert failures(bundle, "layers", student)  # charged once, where the mistake is
+    assert failures(bundle, "training", student) == {}
+    # The public case too: with wrong layers it checks only what train_classifier does.
+    public = case_labelled(bundle, "training", "train_classifier on six points")
+    assert run_locally(public, student) is None
+    message = run_locally(public, local_student(mutant("layers_ce_not_averaged") + mutant("training_no_update")))
+    assert message and "the returned model is the trained one" in message, message
+
+
+def test_training_with_wrong_layers_still_judges_the_loop(bundle):
+    student = local_student(mutant("layers_ce_not_averaged") + mutant("training_wrong_sign"))
+    failed = failures(bundle, "training", student)
+    assert len(failed) == len(hidden_cases(bundle, "training")), failed
+    for message in failed.values():
+        assert "your layers from question layers are wrong (SoftmaxCrossEntropy().backward()" \
+            in message and "judged on whether it runs gradient descent" in message, message
+
+
+def test_clear_grad_case_judges_only_clear_grad_and_cache(bundle):
+    case = case_labelled(bundle, "mlp", "clear_grad_and_cache")
+    assert run_locally(case, local_student(mutant("mlp_sigmoid_grad_preactivation")), bundle) is None
+    message = run_locally(case, local_student(mutant("mlp_clear_keeps_grads")), bundle)
+    assert message and "right after clear_grad_and_cache()" in message, message
+
+
+def test_a_gradient_test_names_every_wrong_key_in_backward_order(bundle):
+    both = off_by_a_little(None, "dJdW1", 1e-3) + off_by_a_little(None, "dJdW2", 1e-3)
+    for label in ["relu as f, as g and as both, mse_loss", "every gradient against finite differences"]:
+        message = run_locally(case_labelled(bundle, "mlp", label), local_student(both), bundle)
+        lines = message.split("\n")
+        assert [line.split()[0] for line in lines] == ["dJdW2", "dJdW1"], message
+
+
+def test_softmax_cross_entropy_reports_each_failure_with_a_hint(bundle):
+    case = case_labelled(bundle, "layers", "SoftmaxCrossEntropy against torch, small and large logits")
+    message = run_locally(case, local_student(mutant("layers_ce_unstable")), bundle)
+    assert "logits in the thousands" in message and "compute the log-softmax directly" in message
+    message = run_locally(case, local_student(mutant("layers_ce_not_averaged")), bundle)
+    # the backward is wrong at every size: each one is reported, not only the first
+    assert message.count("SoftmaxCrossEntropy().backward()") == 3, message
+
+
+def test_an_unfinished_function_costs_only_its_own_public_case(bundle):
+    unfinished = "def hinge_activation(x, a, b, alpha, beta):\n    ...\n"
+    student = local_student(unfinished)
+    activations = next(q for q in bundle.questions if q.name == "activations")
+    results = {c.label: run_locally(c, student) for c in activations.cases if not c.hidden}
+    assert results["swish at a few points"] is None and results["tanh_from_sigmoid at 0 and 1"] is None
+    assert "hinge_activation returned None: did you finish the function" in results["hinge_activation at a few points"]
+
+
+def test_a_diverging_trainer_is_told_when_and_what_it_saw(bundle):
+    diverging = mutant("training_wrong_sign").replace("lr * layer.grads", "100 * lr * layer.grads")
+    case = case_labelled(bundle, "training", "the training loss falls")
+    message = run_locally(case, local_student(diverging), bundle)
+    assert "epoch 0:" in message and "each step must subtract lr * grad" in message, message

@@ -204,3 +204,20 @@ def test_equivalent_answers_are_the_same_values_in_another_form(form):
     # The student's own code calling its functions sees what it returned, not the new form.
     assert int(as_grader_calls({"layer": layer, "np": np}, "layer.size(np.ones(2))")) == 2
     assert type(ns["hessian"]([1.0])[0]) is np.ndarray  # called from elsewhere: unchanged
+
+
+def test_an_unfinished_answer_must_be_told_so_first():
+    from deepgrade.grade.bundle import Case, Question
+    from deepgrade.grade.runner import CaseResult, GradingReport, QuestionResult
+    from deepgrade.validate.trivial import unfinished_problems
+
+    told = Case("swish - 1", '>>> CASE = "swish at a few points"', False, 1.0)
+    vague = Case("swish - 2", '>>> CASE = "hinge_activation at a few points"', False, 1.0)
+    report = GradingReport("hw2", "template", [QuestionResult(Question("activations", [told, vague]), [
+        CaseResult(told, False, "swish returned None: did you finish the function and `return`?"),
+        CaseResult(vague, False, "zero between beta and alpha")])])
+    [problem] = unfinished_problems(report)
+    assert "'activations'" in problem and "hinge_activation at a few points" in problem
+    assert "zero between beta and alpha" in problem and "swish at a few points" not in problem
+    report.questions[0].cases[1].message = "h returned None: did you finish the function?"
+    assert unfinished_problems(report) == []

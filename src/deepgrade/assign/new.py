@@ -34,7 +34,9 @@ SOLUTION = '''def relu(x):
 PUBLIC_TEST = '''""" # BEGIN TEST CONFIG
 points: 1
 """ # END TEST CONFIG
+CASE = "relu at three points"
 y = relu(np.array([-1.0, 0.0, 2.0]))
+assert y is not None, "relu returned None: did you finish the function and `return`?"
 assert np.shape(y) == (3,), "relu must keep the shape of its input"
 assert np.allclose(y, [0.0, 0.0, 2.0]), "relu(x) is max(x, 0) entrywise"'''
 
@@ -42,6 +44,7 @@ HIDDEN_TEST = '''""" # BEGIN TEST CONFIG
 hidden: true
 points: 2
 """ # END TEST CONFIG
+CASE = "relu against torch, several shapes"
 from deepgrade.checks import assert_close, seed_everything
 # SUBMISSION_SEED (predefined in hidden tests) is drawn from the submission's code: every
 # notebook gets inputs of its own, so an answer copied from a failure message fits no other.
@@ -55,6 +58,7 @@ HIDDEN_GRADIENT_TEST = '''""" # BEGIN TEST CONFIG
 hidden: true
 points: 1
 """ # END TEST CONFIG
+CASE = "relu of a nested list"
 from deepgrade.checks import assert_close
 x = np.array([[-2.0, 3.5], [0.25, -0.5]])
 assert_close(relu(x.tolist()), np.maximum(x, 0), "relu of a nested Python list")'''

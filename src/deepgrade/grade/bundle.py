@@ -26,6 +26,26 @@ class Case:
     hidden: bool
     points: float
 
+    @property
+    def label(self) -> str:
+        """The case's short label for the student (``f=relu, g=sigmoid``): the string its test
+        assigns to ``CASE`` first (``CASE = "the loss falls"``), or "" when it has none."""
+        return case_label(self.code)
+
+
+def case_label(code: str) -> str:
+    """The string of a test's first ``CASE = "..."`` line (plain or doctest source), or ""."""
+    for line in code.splitlines():
+        text = line.strip().removeprefix(">>>").strip()
+        name, equals, value = text.partition("=")
+        if equals and name.strip() == "CASE":
+            try:
+                label = ast.literal_eval(value.strip())
+            except (ValueError, SyntaxError):
+                return ""
+            return label if isinstance(label, str) else ""
+    return ""
+
 
 @dataclass(frozen=True)
 class Question:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from deepgrade.checks.failures import MAX_REPORTED
 from deepgrade.grade.messages import RESULT_LIMIT, one_line
 from deepgrade.grade.runner import GradingReport
 from deepgrade.written.questions import grading_split
@@ -22,10 +23,16 @@ def question_output(q) -> str:
     for i, result in enumerate(q.cases, start=1):
         kind = "hidden" if result.case.hidden else "public"
         status = "passed" if result.passed else "failed"
-        line = f"{kind} test {i}: {status}"
-        if not result.passed and result.message:
-            line += f": {one_line(result.message, RESULT_LIMIT)}"
+        label = result.case.label
+        line = f"{kind} test {i}" + (f" ({one_line(label, 80)})" if label else "") + f": {status}"
+        # A case that reports several failing properties (checks.Failures) has one message line
+        # per property; the later ones are indented under "and:", so whatever they say they
+        # cannot pass for a case's own line ("hidden test 3: passed"), and there are few.
+        messages = result.message.split("\n") if not result.passed and result.message else []
+        if messages:
+            line += f": {one_line(messages[0], RESULT_LIMIT)}"
         lines.append(line)
+        lines += [f"    and: {one_line(m, RESULT_LIMIT)}" for m in messages[1:MAX_REPORTED + 1]]
     return "\n".join(lines)
 
 
@@ -38,8 +45,7 @@ def notebook_output(report: GradingReport) -> str:
     for cell in report.cells:
         if not cell.ok:
             lines.append(f"Cell {cell.index} {one_line(cell.message, RESULT_LIMIT)}")
-    if report.layers:
-        lines.append(f"Sandbox layers: {', '.join(report.layers)}")
+    # The sandbox's layers are for staff (the log, extra_data), not for the student.
     return "\n".join(lines)
 
 

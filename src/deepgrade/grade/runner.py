@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from deepgrade.checks.failures import CheckFailures
 from deepgrade.grade.bundle import Bundle, Case, Question, fault_of_test
 from deepgrade.grade.kernel import GraderFault, KernelDied, KernelFault
 from deepgrade.grade.kernel.client import exposure_notes
@@ -33,7 +34,7 @@ from deepgrade.grade.session import CellOutcome, Session, StudentError
 class CaseResult:
     case: Case
     passed: bool
-    message: str = ""
+    message: str = ""  # one line per failing property (see checks.Failures), nearest the bug first
 
 
 @dataclass
@@ -152,6 +153,8 @@ def _attempt_case(session: Session, question: Question, case: Case,
                 warnings.simplefilter("ignore")  # warnings from torch/numpy are noise here
                 exec(code, ns)
     # Messages may quote what the student's code returned or raised: each is cut to one line.
+    except CheckFailures as exc:  # every failing property of the case, one line each
+        return CaseResult(case, False, "\n".join(one_line(m) for m in exc.messages))
     except AssertionError as exc:
         return CaseResult(case, False, one_line(exc) or "a check on your answer failed")
     except StudentError as exc:

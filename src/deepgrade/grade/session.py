@@ -263,7 +263,12 @@ class Session:
             raise StudentError(f"{label} returned a value too large or complex for the grader "
                                f"({exc}): return a NumPy array or a tensor") from None
         if "error" in reply:
-            raise StudentError(f"{label} raised {one_line(reply['error'])}")
+            error = one_line(reply["error"])
+            if message.get("op") == "getattr" and error.startswith("AttributeError"):
+                # An attribute the contract names is missing: most often an unfinished __init__.
+                raise StudentError(f"{label} raised {error}: did you finish the class (its "
+                                   f"__init__ must set self.{one_line(message.get('name'), 60)})?")
+            raise StudentError(f"{label} raised {error}")
         if "missing" in reply:
             raise StudentError(f"{label} is not defined in your notebook")
         if "value" not in reply:

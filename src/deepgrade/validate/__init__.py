@@ -27,7 +27,14 @@ from deepgrade.grade.results import to_gradescope
 from deepgrade.grade.runner import GradingReport
 from deepgrade.project import Homework
 from deepgrade.validate.equivalent import FORMS, equivalent_notebook
-from deepgrade.validate.trivial import KINDS, Targets, kinds_for, question_targets, trivial_notebook
+from deepgrade.validate.trivial import (
+    KINDS,
+    Targets,
+    kinds_for,
+    question_targets,
+    trivial_notebook,
+    unfinished_problems,
+)
 from deepgrade.validate.variants import (
     Variant,
     check_replaces,
@@ -118,6 +125,7 @@ def validate_homework(hw: Homework, jobs: int = 2) -> Verdict:
     if template.score != 0:
         earned = [q.name for q in template.questions if q.score > 0]
         verdict.problems.append(f"the unmodified student notebook earns points on {earned}")
+    verdict.problems += unfinished_problems(template)
     by_variant = dict(zip(variants, rest))
     spec = check_master(hw.name, read_master(hw.name, hw.master))
     for v in variants:

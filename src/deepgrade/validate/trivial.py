@@ -23,6 +23,7 @@ from pathlib import Path
 
 import nbformat
 
+from deepgrade.grade.runner import GradingReport
 from deepgrade.validate.variants import Variant, defined_names, splice
 from deepgrade.words import counted
 
@@ -268,3 +269,25 @@ def _passes(base: dict, target: Targets, kind: str, test: str) -> bool:
     except Exception:  # an AssertionError, or the test could not use the trivial answer
         return False
     return True
+
+
+UNFINISHED = "did you finish"  # what every message says of an answer left as the template
+
+
+def unfinished_problems(template: GradingReport) -> list[str]:
+    """The student template is the unfinished answer of every question: each case it fails must
+    say first that the answer is unfinished (a check for None before any other, or an
+    unfinished class named as such), not report a shape or a value that happens to be wrong.
+    One problem per question, naming its cases that do not."""
+    problems = []
+    for q in template.questions:
+        vague = [c for c in q.cases
+                 if not c.passed and UNFINISHED not in c.message.split("\n")[0]]
+        if vague:
+            cases = ", ".join(c.case.label or c.case.name for c in vague)
+            problems.append(
+                f"the unfinished answer of '{q.name}' (the student template) is not told it is "
+                f"unfinished by {cases} (\"{vague[0].message.splitlines()[0][:120]}\"): check "
+                "for None first, with \"... returned None: did you finish the function and "
+                "`return`?\"")
+    return problems
