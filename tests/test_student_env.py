@@ -12,6 +12,7 @@ from conftest import ROOT, homeworks
 from deepgrade.assign import student_env
 from deepgrade.assign.autograder import canonical, lock_pins
 from deepgrade.errors import BuildError
+from deepgrade.project import Homework
 
 TEST_ONLY = {"pytest", "pytest-xdist", "ruff", "mypy"}
 
@@ -67,6 +68,9 @@ def test_student_folder_says_how_to_run_it(hw):
     assert any(n.startswith("tests/") for n in expected)
     if "fashion_mnist" in (folder / f"{hw}.ipynb").read_text():
         assert "fashion_mnist.py" in expected and "FASHION_MNIST_DIR" in readme
+    apt = Homework(hw, ROOT).settings[""]["apt_packages"]
+    if apt:  # the data, on Colab too
+        assert f"!apt-get install -y -qq {' '.join(apt)}" in readme
 
 
 @pytest.mark.parametrize("hw", homeworks())

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+import textwrap
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
@@ -107,10 +108,11 @@ def requirements_text(homework: str, sources: Iterable[str], local: set[str]) ->
 def readme_text(homework: str, title: str, files: list[str], apt: list[str]) -> str:
     """The student's steps to run ``homework``: on a laptop, on a JupyterHub, on Colab."""
     shown = title or homework
-    data = ""
+    data = colab_apt = ""
     if apt:
+        colab_apt = f"\n!apt-get install -y -qq {' '.join(apt)}"
         names = " ".join(apt)
-        data = (f"\n**Data.** This homework reads data from the Debian package(s) `{names}`. On "
+        data = (f"**Data.** This homework reads data from the Debian package(s) `{names}`. On "
                 f"Debian or Ubuntu (and Colab): `sudo apt-get install {names}`.")
         if "dataset-fashion-mnist" in apt:
             data += (" Elsewhere (macOS, Windows), download the four Fashion-MNIST files "
@@ -119,26 +121,27 @@ def readme_text(homework: str, title: str, files: list[str], apt: list[str]) -> 
                      "<https://github.com/zalandoresearch/fashion-mnist> into a folder and set "
                      "`FASHION_MNIST_DIR` to it before you start Jupyter. "
                      "`python fashion_mnist.py` says in one line whether they are found.")
-        data += "\n"
+        data = textwrap.fill(data.strip(), 96, break_on_hyphens=False,
+                             break_long_words=False) + "\n\n"
     listing = "\n".join(f"- `{name}`" for name in files)
     return f"""# {shown}
 
 Open `{homework}.ipynb` and run it from the top. Its first cell imports `otter` (the public
 checks behind every `grader.check(...)`) and `deepgrade_feedback` (the file beside it, which
-shortens their messages): both need the packages below, and the notebook must stay in this
-folder, beside `tests/` and the other files:
+shortens their messages): both need the packages of `{REQUIREMENTS}`, installed as below, and
+the notebook must stay in this folder, beside these files:
 
 {listing}
 
 The autograder runs Python 3.11 with the versions pinned in `{REQUIREMENTS}`; use the same and
 what passes here passes there (the hidden tests check more). Submit `{homework}.ipynb` only.
-{data}
-## On a laptop (Linux, macOS, Windows)
+
+{data}## On a laptop (Linux, macOS, Windows)
 
 With Python 3.11, in this folder:
 
 ```
-python3.11 -m venv .venv
+python3.11 -m venv .venv              # Windows: py -3.11 -m venv .venv
 source .venv/bin/activate            # Windows: .venv\\Scripts\\activate
 pip install {TORCH} --index-url https://download.pytorch.org/whl/cpu   # macOS: pip install {TORCH}
 pip install -r {REQUIREMENTS} jupyterlab
@@ -174,7 +177,7 @@ autograder's version, and put the files beside the notebook. Upload `{homework}.
 folder icon on the left), then add a cell at the top and run it:
 
 ```
-!pip install -q {lock_pins()[OTTER]}
+!pip install -q {lock_pins()[OTTER]}{colab_apt}
 !unzip -q -o {homework}.zip
 %cd {homework}
 ```
@@ -210,6 +213,7 @@ def write_student_env(homework: str, title: str, apt: list[str], folder: Path,
                 p.relative_to(folder).parts]
     (folder / REQUIREMENTS).write_text(requirements_text(homework, sources, local))
     files = sorted({p.relative_to(folder).parts[0] + ("/" if p.parent != folder else "")
-                    for p in folder.rglob("*") if p.is_file()} | {README})
+                    for p in folder.rglob("*") if p.is_file() and p.name != f"{homework}.zip"}
+                   | {README})
     (folder / README).write_text(readme_text(homework, title, files, apt))
     return [folder / REQUIREMENTS, folder / README, student_zip(folder, homework)]
