@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, pip_install
 
 import deepgrade
-from conftest import ROOT, pip_install
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +68,8 @@ def test_installed_wheel_runs_a_course_of_its_own(course_venv, tmp_path):
     course = tmp_path / "course"
     course.mkdir()
     version = _deepgrade(venv, course, "--version")
-    assert version.returncode == 0 and version.stdout.strip() == f"deepgrade {deepgrade.__version__}"
+    assert version.returncode == 0
+    assert version.stdout.strip() == f"deepgrade {deepgrade.__version__}"
     where = subprocess.run([str(venv / "bin" / "python"), "-c",
                             "import deepgrade; print(deepgrade.__file__)"], cwd=course,
                            capture_output=True, text=True, check=True).stdout

@@ -7,8 +7,8 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-
 from conftest import ROOT, homeworks
+
 from deepgrade.assign import student_env
 from deepgrade.assign.autograder import canonical, lock_pins
 from deepgrade.errors import BuildError
