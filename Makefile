@@ -10,7 +10,7 @@ HW ?=
 # workers keep two cores busy; `make test PYTEST_JOBS=0` runs it in this process.
 PYTEST_JOBS ?= 2
 
-.PHONY: release test lint venv system-deps validate clean-venv
+.PHONY: release test lint venv system-deps validate clean-venv dist
 
 release: $(STAMP)
 	$(VENV)/bin/deepgrade build $(HW)
@@ -29,13 +29,14 @@ validate: $(STAMP)
 
 venv: $(STAMP)
 
-# torch first, from the exact CPU wheel; everything else from the lock, with torch held by
-# constraints.txt so that no package can pull a CUDA build.
-$(STAMP): pyproject.toml requirements.lock constraints.txt
+# torch first, from the exact CPU wheel; everything else from the locks (what a course installs,
+# then what only this repository's tests and lint add), with torch held by constraints.txt so
+# that no package can pull a CUDA build.
+$(STAMP): pyproject.toml requirements.lock requirements-test.lock constraints.txt
 	@$(MAKE) --no-print-directory system-deps
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -r requirements.lock -c constraints.txt
+	$(PY) -m pip install --quiet -r requirements.lock -r requirements-test.lock -c constraints.txt
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
@@ -43,6 +44,12 @@ $(STAMP): pyproject.toml requirements.lock constraints.txt
 # otherwise a one-line message says what to install.
 system-deps:
 	@./scripts/system-deps.sh
+
+# The wheel and sdist a course installs (`pip install dist/deepgrade-*.whl`, docs/install.md).
+# setuptools' own PEP 517 hooks, run in .venv: no build isolation, so no download.
+dist: $(STAMP)
+	rm -rf dist build src/deepgrade.egg-info
+	$(PY) -c "from setuptools import build_meta as b; b.build_sdist('dist'); b.build_wheel('dist')"
 
 clean-venv:
 	rm -rf $(VENV)

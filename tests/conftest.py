@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -26,3 +29,73 @@ def homeworks() -> list[str]:
     from deepgrade.project import list_homeworks
 
     return list_homeworks(ROOT)
+
+
+def pip_install(venv: Path, *args: str, timeout: float = 1800) -> float:
+    """``pip install ARGS`` into ``venv`` (quietly, without byte-compiling: Python compiles what
+    it imports); returns the seconds it took. A failure shows pip's last lines."""
+    import time
+
+    start = time.monotonic()
+    done = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                           "--no-compile", *args], capture_output=True, text=True,
+                          timeout=timeout)
+    tail = "\n".join([line for line in (done.stdout + done.stderr).splitlines()
+                      if not line.startswith("WARNING: Location")][-15:])
+    assert done.returncode == 0, f"pip install {' '.join(args)} failed:\n{tail}"
+    return time.monotonic() - start
+
+
+@pytest.fixture(scope="session")
+def fresh_venv(tmp_path_factory) -> Path:
+    """A new virtual environment outside the repository, with only torch 2.13.0 CPU installed
+    (first, as every install page says; pip finds the local CPU wheel). One per session: the
+    student's requirements go in first (tests/test_student_env.py), deepgrade's wheel after
+    (tests/test_package.py), so that each test sees what its own install brought."""
+    venv = tmp_path_factory.mktemp("fresh") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    pip_install(venv, "torch==2.13.0")
+    return venv
+
+
+# Run in the fresh venv's own Python: nbclient there (otter brings it) and its ipykernel.
+_RUN = """
+import json, subprocess, sys
+import nbformat
+from nbclient import NotebookClient
+path = sys.argv[1]
+nb = nbformat.read(path, as_version=4)
+NotebookClient(nb, timeout=900, kernel_name="python3", allow_errors=True,
+               resources={"metadata": {"path": sys.argv[2]}}).execute(stderr=subprocess.DEVNULL)
+text = lambda c: "".join(str(o.get("data", {}).get("text/plain", o.get("text", "")))
+                         for o in c.get("outputs", []))
+print(json.dumps({
+    "errors": [[i, o.get("ename"), o.get("evalue")] for i, c in enumerate(nb.cells, 1)
+               for o in c.get("outputs", []) if o.get("output_type") == "error"],
+    "checks": [[c.source, text(c)] for c in nb.cells
+               if c.cell_type == "code" and "grader.check(" in c.source]}))
+"""
+
+
+@pytest.fixture(scope="session")
+def student_runs(fresh_venv, tmp_path_factory):
+    """Each homework's requirements.txt installed into the fresh venv (nothing else but torch),
+    then its student notebook and its solutions run there top to bottom: {(hw, kind): run}.
+    Runs before deepgrade's wheel goes into the same venv (tests/test_package.py asks for it)."""
+    runs = {}
+    for hw in homeworks():
+        seconds = pip_install(fresh_venv, "-r", str(ROOT / "student" / hw / "requirements.txt"))
+        for kind in ("student", "solutions"):
+            folder = tmp_path_factory.mktemp(f"{hw}-{kind}") / hw
+            shutil.copytree(ROOT / "student" / hw, folder)
+            if kind == "solutions":  # the reference's code, in the student's folder and name
+                shutil.copy(ROOT / "solutions" / hw / f"{hw}-solutions.ipynb",
+                            folder / f"{hw}.ipynb")
+            start = time.monotonic()
+            done = subprocess.run([str(fresh_venv / "bin" / "python"), "-c", _RUN,
+                                   str(folder / f"{hw}.ipynb"), str(folder)], cwd=folder,
+                                  capture_output=True, text=True, timeout=1800)
+            assert done.returncode == 0, done.stderr[-3000:]
+            runs[hw, kind] = {**json.loads(done.stdout.splitlines()[-1]), "install": seconds,
+                              "seconds": time.monotonic() - start}
+    return runs

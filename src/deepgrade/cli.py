@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from deepgrade import __version__
 from deepgrade.errors import UserError
 from deepgrade.project import find_root, resolve_homeworks
 
@@ -20,6 +21,8 @@ def _venv_on_path() -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="deepgrade",
+                      message="%(prog)s %(version)s")
 def cli() -> None:
     """Build, grade and validate autograded deep-learning homeworks."""
     _venv_on_path()

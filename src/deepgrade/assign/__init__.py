@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from deepgrade.assign import autograder, solutions
+from deepgrade.assign import autograder, solutions, student_env
 from deepgrade.assign.deterministic import normalize_notebook, write_notebook
 from deepgrade.assign.lint import check_master_code
 from deepgrade.assign.master import MasterSpec, check_master, read_master
@@ -88,6 +88,18 @@ def write_student(state: BuildState) -> None:
     state.written.append(out)
 
 
+def write_student_env(state: BuildState) -> None:
+    """What the student needs to run the notebook, beside it: requirements.txt, README.md, and
+    the whole folder zipped for the LMS (made last, so that it holds the other two)."""
+    from deepgrade.assign.lint import support_modules
+
+    hw = state.hw
+    settings = hw.settings[""]
+    local = set(support_modules({**state.support, **solutions.student_files()}))
+    student_env.write_student_env(hw.name, settings["title"], list(settings["apt_packages"]),
+                                  hw.out("student"), local)
+
+
 def write_autograder(state: BuildState) -> None:
     spec = _after(state.spec, "check the master")
     assigned = _after(state.assigned, "run otter-assign")
@@ -130,13 +142,15 @@ def grade_reference(state: BuildState) -> None:
 
 
 # Order matters: `check` gives the cell-numbered errors before otter sees the master; `assign`
-# produces what the writers copy; the solutions come after the bundle because executing them is
+# produces what the writers copy; the student's environment (and its zip) reads the finished
+# student folder; the solutions come after the bundle because executing them is
 # slowest, and grading the reference needs both.
 STAGES: list[tuple[str, Callable[[BuildState], None]]] = [
     ("check the master", check),
     ("check public tests against trivial answers", warn_trivial_publics),
     ("run otter-assign", assign),
     ("write student/", write_student),
+    ("write the student's environment", write_student_env),
     ("write autograder/", write_autograder),
     ("execute and write solutions/", write_solutions),
     ("grade the reference", grade_reference),

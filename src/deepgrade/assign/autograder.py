@@ -3,6 +3,7 @@ environment around it."""
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -67,6 +68,21 @@ def requirements_text() -> str:
     lock = (TEMPLATES / "requirements.lock").read_text()
     header = "# Pinned by deepgrade (requirements.lock); torch 2.13.0 CPU is installed first.\n"
     return header + lock
+
+
+def canonical(name: str) -> str:
+    """A distribution's name as PEP 503 compares them (``PyYAML``, ``pyyaml``; ``a_b``, ``a-b``)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def lock_pins() -> dict[str, str]:
+    """``{canonical name: 'Name==version'}``: the bundle's lock (the grader's environment), and
+    torch, which setup.sh installs first."""
+    lock = (TEMPLATES / "requirements.lock").read_text()
+    pins = {canonical(line.split("==")[0]): line.strip() for line in lock.splitlines()
+            if "==" in line and not line.lstrip().startswith("#")}
+    pins["torch"] = "torch==2.13.0"
+    return pins
 
 
 def write_bundle(hw: Homework, bundle: Bundle) -> Path:

@@ -30,18 +30,14 @@ STUDENT_PACKAGES = frozenset({"numpy", "torch"})
 def grader_modules() -> frozenset[str]:
     """Top-level modules of the packages the bundle pins (its requirements), plus deepgrade:
     what a hidden test may import, since the grader on Gradescope has exactly these."""
-    from importlib import metadata, resources
+    from importlib import metadata
 
-    lock = (resources.files("deepgrade.assign") / "templates" / "requirements.lock").read_text()
-    pinned = {_canonical(line.split("==")[0]) for line in lock.splitlines()
-              if "==" in line and not line.startswith("#")} | {"torch"}
+    from deepgrade.assign.autograder import canonical, lock_pins
+
+    pinned = set(lock_pins())
     modules = {m for m, dists in metadata.packages_distributions().items()
-               if any(_canonical(d) in pinned for d in dists)}
+               if any(canonical(d) in pinned for d in dists)}
     return frozenset(modules | {"deepgrade", "numpy", "torch"})
-
-
-def _canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def support_modules(support: dict[str, bytes]) -> frozenset[str]:
