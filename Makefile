@@ -10,7 +10,7 @@ HW ?=
 # workers keep two cores busy; `make test PYTEST_JOBS=0` runs it in this process.
 PYTEST_JOBS ?= 2
 
-.PHONY: release test lint venv system-deps validate clean-venv dist
+.PHONY: release test test-install lint venv system-deps validate clean-venv dist
 
 release: $(STAMP)
 	$(VENV)/bin/deepgrade build $(HW)
@@ -18,6 +18,13 @@ release: $(STAMP)
 test: $(STAMP) lint
 	@./scripts/system-deps.sh test
 	$(PY) -m pytest -n $(PYTEST_JOBS) --dist worksteal $(PYTEST_ARGS)
+
+# The tests that install into a fresh venv from PyPI (the student's requirements.txt with every
+# homework run top to bottom, deepgrade's wheel running a course of its own): about 20 minutes,
+# so not in `make test`; run before a release.
+test-install: $(STAMP)
+	@./scripts/system-deps.sh test
+	DEEPGRADE_INSTALL_TESTS=1 $(PY) -m pytest -n 0 -m install $(PYTEST_ARGS)
 
 # ruff (style, bug patterns, imports) and mypy (types) over src/; settings in pyproject.toml.
 lint: $(STAMP)

@@ -63,6 +63,7 @@ def test_wheel_holds_the_package_and_its_data(wheel):
     assert "pytest==" not in lock and "mypy==" not in lock
 
 
+@pytest.mark.install
 def test_installed_wheel_runs_a_course_of_its_own(course_venv, tmp_path):
     venv, install_seconds = course_venv
     course = tmp_path / "course"

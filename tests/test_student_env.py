@@ -73,6 +73,7 @@ def test_student_folder_says_how_to_run_it(hw):
         assert f"!apt-get install -y -qq {' '.join(apt)}" in readme
 
 
+@pytest.mark.install
 @pytest.mark.parametrize("hw", homeworks())
 def test_student_notebook_runs_in_a_venv_of_its_requirements_only(student_runs, hw):
     run = student_runs[hw, "student"]
@@ -83,6 +84,7 @@ def test_student_notebook_runs_in_a_venv_of_its_requirements_only(student_runs, 
         assert "Traceback" not in text, (source, text)
 
 
+@pytest.mark.install
 @pytest.mark.parametrize("hw", homeworks())
 def test_solutions_pass_every_public_check_in_that_venv(student_runs, hw):
     run = student_runs[hw, "solutions"]
