@@ -23,7 +23,7 @@ CONTRACT = {
     "hw2": ["tiny_net", "losses", "mlp", "layers", "training", "model_size", "activations"],
     "hw3": ["output_size", "receptive_field", "conv_as_matrix", "conv_layer", "pooling",
             "corner_task"],
-    "hw4": ["logistic_regression", "mixture", "fashion_mlp", "squashed_bce"],
+    "hw4": ["logistic_regression", "mixture", "fashion_mlp", "squashed_bce", "l1_regression"],
 }
 
 
