@@ -123,7 +123,7 @@ def test_gradebook_has_one_row_per_student_and_a_column_per_question(graded):
     assert ada["autograded"] == "56" and ada["total"] == "56" and ada["days_late"] == "0"
     # written questions of the master: a column each, empty until staff enter them
     written = [c for c in rows[0] if c.startswith("written_")]
-    assert len(written) == 6 and all(ada[c] == "" for c in written)
+    assert len(written) == 9 and all(ada[c] == "" for c in written)
     assert ada["max_total"] == "90"  # 56 autograded + 34 written
     zipped = by_name["Zip Renamed"]  # filed under its upload, graded from the zip's notebook
     assert zipped["submission"] == "submission_7" and zipped["total"] == "56"
@@ -184,7 +184,7 @@ def test_written_scores_merge_into_the_total(regraded, tmp_path):
     assert result.returncode == 0, result.stderr
     rows = {r["name"]: r for r in _gradebook(out)}
     assert rows["Ada Lovelace"]["written_gaussian_prior"] == "3.5"
-    assert rows["Ada Lovelace"]["written"] == "20" and rows["Ada Lovelace"]["total"] == "66"
+    assert rows["Ada Lovelace"]["written"] == "20" and rows["Ada Lovelace"]["total"] == "76"
     assert rows["Alan Turing"]["total"] == "58"  # 56 autograded + 2 written
     assert rows["Zoë Müller, Jr."]["total"] == "56"  # her written scores are not in yet
     bad = tmp_path / "bad.csv"
@@ -247,7 +247,7 @@ def test_report_loads_in_a_real_browser_and_shows_the_new_sections(regraded, tmp
         for figure in ("#histogram svg", "#pass-rate svg", "#distributions svg"):
             box = tab.locator(figure).bounding_box()
             assert box and box["width"] > 200 and box["height"] > 100, figure
-        assert tab.locator("#failures tr").count() == 1 + 9  # header + one row per question
+        assert tab.locator("#failures tr").count() == 1 + 11  # header + one row per question
         changed = tab.locator("#changed").inner_text()
         assert "submission_2" in changed and "0 → 56" in changed and "Alan Turing" in changed
         not_graded = tab.locator("#not-graded").inner_text()
