@@ -126,13 +126,13 @@ def test_gradebook_has_one_row_per_student_and_a_column_per_question(graded):
         "Alan Turing", "Zoë Müller, Jr."]  # a group: one row each, the group's scores
     ada = by_name["Ada Lovelace"]
     assert ada["sid"] == "1001" and ada["email"] == "1001@uni.edu" and ada["softmax"] == "4"
-    assert ada["autograded"] == "46" and ada["total"] == "46" and ada["days_late"] == "0"
+    assert ada["autograded"] == "56" and ada["total"] == "56" and ada["days_late"] == "0"
     # written questions of the master: a column each, empty until staff enter them
     written = [c for c in rows[0] if c.startswith("written_")]
-    assert len(written) == 6 and all(ada[c] == "" for c in written)
-    assert ada["max_total"] == "70"  # 46 autograded + 24 written
+    assert len(written) == 9 and all(ada[c] == "" for c in written)
+    assert ada["max_total"] == "90"  # 56 autograded + 34 written
     zipped = by_name["Zip Renamed"]  # filed under its upload, graded from the zip's notebook
-    assert zipped["submission"] == "submission_7" and zipped["total"] == "46"
+    assert zipped["submission"] == "submission_7" and zipped["total"] == "56"
     assert zipped["notebook"] == "hw1.ipynb (a zip) / work/hw.ipynb"
     assert zipped["days_late"] == "0"  # 10 minutes late, within the 15-minute grace
     late = by_name["Wrong Homework"]
@@ -148,27 +148,27 @@ def test_import_files_use_the_documented_headers(graded):
         gradescope = list(csv.reader(f))
     assert gradescope[0] == ["Name", "SID", "Email", "Total Score", "Max Points", "Status",
                              "Submission Time", "Lateness (H:M:S)"]
-    assert ["Ada Lovelace", "1001", "1001@uni.edu", "46", "70"] == gradescope[1][:5]
+    assert ["Ada Lovelace", "1001", "1001@uni.edu", "56", "90"] == gradescope[1][:5]
     assert len(gradescope) == 1 + 7  # one row per student who has an identity (not submission_5)
     late = next(r for r in gradescope if r[0] == "Wrong Homework")
     assert late[6:] == ["2026-10-10T23:59:00+00:00", "47:59:00"]  # lateness past the due date
     with (out / "canvas-import.csv").open() as f:
         canvas = list(csv.reader(f))
     assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "hw1"]
-    assert canvas[1][0] == "Points Possible" and canvas[1][-1] == "70"
+    assert canvas[1][0] == "Points Possible" and canvas[1][-1] == "90"
     assert len(canvas) == 2 + 7  # one row per student who has an identity (not submission_5)
 
 
 def test_regrading_one_student_changes_their_rows_and_nothing_else(regraded):
     out, before, after, result = regraded
     assert result.returncode == 0, result.stderr
-    assert "regraded submission_2 (Alan Turing; Zoë Müller, Jr.): 0 -> 46 of 46" in result.stdout
+    assert "regraded submission_2 (Alan Turing; Zoë Müller, Jr.): 0 -> 56 of 56" in result.stdout
     assert len(after) == len(before)
     changed = [(b, a) for b, a in zip(before, after) if b != a]
     assert [a["name"] for _, a in changed] == ["Alan Turing", "Zoë Müller, Jr."]
     for b, a in changed:
         assert b["status"] == "untouched template" and a["status"] == "graded"
-        assert b["total"] == "0" and a["total"] == "46" and a["softmax"] == "4"
+        assert b["total"] == "0" and a["total"] == "56" and a["softmax"] == "4"
         header = list(a)
         questions = header[header.index("late_penalty") + 1:header.index("autograded")]
         assert {k for k in a if a[k] != b[k]} <= {"status", "message", "graded_at",
@@ -190,9 +190,9 @@ def test_written_scores_merge_into_the_total(regraded, tmp_path):
     assert result.returncode == 0, result.stderr
     rows = {r["name"]: r for r in _gradebook(out)}
     assert rows["Ada Lovelace"]["written_gaussian_prior"] == "3.5"
-    assert rows["Ada Lovelace"]["written"] == "20" and rows["Ada Lovelace"]["total"] == "66"
-    assert rows["Alan Turing"]["total"] == "48"  # 46 autograded + 2 written
-    assert rows["Zoë Müller, Jr."]["total"] == "46"  # her written scores are not in yet
+    assert rows["Ada Lovelace"]["written"] == "20" and rows["Ada Lovelace"]["total"] == "76"
+    assert rows["Alan Turing"]["total"] == "58"  # 56 autograded + 2 written
+    assert rows["Zoë Müller, Jr."]["total"] == "56"  # her written scores are not in yet
     bad = tmp_path / "bad.csv"
     bad.write_text("SID,1: Softmax derivative (4.0 pts)\n1001,9\n")
     result = run_cli("merge-written", "hw1", out, bad)
@@ -253,14 +253,14 @@ def test_report_loads_in_a_real_browser_and_shows_the_new_sections(regraded, tmp
         for figure in ("#histogram svg", "#pass-rate svg", "#distributions svg"):
             box = tab.locator(figure).bounding_box()
             assert box and box["width"] > 200 and box["height"] > 100, figure
-        assert tab.locator("#failures tr").count() == 1 + 9  # header + one row per question
+        assert tab.locator("#failures tr").count() == 1 + 11  # header + one row per question
         changed = tab.locator("#changed").inner_text()
-        assert "submission_2" in changed and "0 → 46" in changed and "Alan Turing" in changed
+        assert "submission_2" in changed and "0 → 56" in changed and "Alan Turing" in changed
         not_graded = tab.locator("#not-graded").inner_text()
         for status in ("no notebook", "not a notebook", "wrong homework"):
             assert status in not_graded
         overview = tab.locator("#overview").inner_text()
-        assert "Over the 3 graded: median total 46 of 46" in overview  # zeros of unreadable
+        assert "Over the 3 graded: median total 56 of 56" in overview  # zeros of unreadable
         for section in ("#overview", "#distributions", "#changed", "#not-graded"):
             _screenshot_has_content(tab, section, tmp_path / f"{section[1:]}.png")
         tab.screenshot(path=str(tmp_path / "report.png"), full_page=True)

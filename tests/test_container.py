@@ -181,7 +181,7 @@ def test_memory_blowup_under_768_mb_costs_only_its_cell(at_mount, tmp_path):
     r = run_in_container(HW1, path, tmp_path / "out", memory_mb=768, cgroup_at_mount=at_mount)
     assert r["returncode"] == 0, r["stderr"]
     results = r["results"]
-    assert results["score"] == 46, [t["output"] for t in results["tests"] if t["score"] < 4]
+    assert results["score"] == 56, [t["output"] for t in results["tests"] if t["score"] < 4]
     assert re.search(r"Cell \d+ .*(memory|MemoryError)", results["output"]), results["output"]
     assert "SIGKILL" not in results["output"], results["output"]
 

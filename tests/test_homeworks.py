@@ -20,11 +20,11 @@ from hidden_local import course_questions
 # (when it is, the two must agree too).
 CONTRACT = {
     "hw1": ["softmax", "log_softmax", "softmax_jacobian", "autodiff_graph", "linreg_hessian",
-            "hvp", "weight_decay", "line_search", "mle"],
+            "hvp", "weight_decay", "line_search", "mle", "squared_norm", "newton"],
     "hw2": ["tiny_net", "losses", "mlp", "layers", "training", "model_size", "activations"],
     "hw3": ["output_size", "receptive_field", "conv_as_matrix", "conv_layer", "pooling",
             "corner_task"],
-    "hw4": ["logistic_regression", "mixture", "fashion_mlp", "squashed_bce"],
+    "hw4": ["logistic_regression", "mixture", "fashion_mlp", "squashed_bce", "l1_regression"],
 }
 
 

@@ -123,7 +123,7 @@ def _texts(pdf: Path) -> list[str]:
 
 def test_every_submission_takes_the_same_pages_headed_with_student_and_question(printed):
     pages = _texts(printed / "written.pdf")
-    assert len(pages) == PER * len(STUDENTS) == 18
+    assert len(pages) == PER * len(STUDENTS) == 27
     for s, (name, sid, _answers) in enumerate(STUDENTS.values()):  # the gradebook's order
         for q in QUESTIONS:
             text = pages[s * PER + q.page - 1]
@@ -233,8 +233,8 @@ def test_gradescope_scores_are_read_per_student_and_question(tmp_path):
 
 
 def test_results_sentence_says_which_points_are_written():
-    sentence = grading_split("hw1", 46, sum(q.points for q in QUESTIONS))
-    assert "70 points: 46 autograded" in sentence and "24 for written questions" in sentence
+    sentence = grading_split("hw1", 56, sum(q.points for q in QUESTIONS))
+    assert "90 points: 56 autograded" in sentence and "34 for written questions" in sentence
 
 
 def test_written_errors_are_one_line(tmp_path):
