@@ -2,7 +2,10 @@ OK_FORMAT = True
 
 test = {   'name': 'losses',
     'points': 6,
-    'suites': [   {   'cases': [   {   'code': '>>> J, dJ = mse_loss(np.zeros((2, 3)), np.ones((2, 3)))\n'
+    'suites': [   {   'cases': [   {   'code': ">>> CASE = 'mse_loss on a small known case'\n"
+                                               '>>> out = mse_loss(np.zeros((2, 3)), np.ones((2, 3)))\n'
+                                               ">>> assert out is not None, 'mse_loss returned None: did you finish the function and `return`?'\n"
+                                               '>>> J, dJ = out\n'
                                                ">>> assert np.ndim(J) == 0, 'the loss is a single number'\n"
                                                ">>> assert np.shape(dJ) == (2, 3), 'the gradient has the shape of y_hat'\n"
                                                ">>> assert np.isclose(J, 1.0), 'predicting 1 everywhere for targets 0 costs a mean squared error of 1'\n"
@@ -10,7 +13,10 @@ test = {   'name': 'losses',
                                        'hidden': False,
                                        'locked': False,
                                        'points': 0.5},
-                                   {   'code': '>>> J, dJ = bce_loss(np.array([1.0, 0.0]), np.array([0.5, 0.5]))\n'
+                                   {   'code': ">>> CASE = 'bce_loss on a small known case'\n"
+                                               '>>> out = bce_loss(np.array([1.0, 0.0]), np.array([0.5, 0.5]))\n'
+                                               ">>> assert out is not None, 'bce_loss returned None: did you finish the function and `return`?'\n"
+                                               '>>> J, dJ = out\n'
                                                ">>> assert np.ndim(J) == 0 and np.shape(dJ) == (2,), 'a single number, and a gradient shaped like y_hat'\n"
                                                ">>> assert np.isclose(J, np.log(2.0)), 'a prediction of 1/2 costs log 2 whatever the label'\n",
                                        'hidden': False,
