@@ -343,7 +343,10 @@ class Builder:
         self.reference = reference_code(hw)
         layout = read_layout(hw)
         prompts = layout.written_template.prompts if layout.written_template else []
-        self.written = dict(zip(prompts, (q.name for q in layout.written)))
+        # a prompt is keyed by its text after the BEGIN marker: the layout's prompt may also hold
+        # the END marker of the question before it, in the same markdown cell
+        self.written = {" ".join(p.split(BEGIN, 1)[-1].split()): q.name
+                        for p, q in zip(prompts, layout.written)}
 
     def cells(self, code: dict[str, str] | None = None,
               written: dict[str, str] | None = None) -> list[Cell]:

@@ -104,11 +104,15 @@ def mle_gaussian_mean(samples):
 def test_restarts_are_capped_and_honest_work_keeps_its_points(bundle, tmp_path):
     capped = dataclasses.replace(bundle, budgets=dataclasses.replace(FAST, max_restarts=1))
     report, data, seconds = grade(capped, REFERENCE, SLOW_REPLAYS, tmp_path)
+    # mle's cases kill the kernel; once the one restart allowed for mle is used, the rest of mle
+    # is not run, and the questions before and after it (squared_norm, newton) keep their points
     assert set(lost(report)) == {"mle"}
     mle = messages(report, "mle")
     assert "SIGKILL" in mle[0]
-    assert any("already been restarted once after faults, the most allowed" in m for m in mle[1:])
-    assert seconds < 60 and data["tests"][-1]["name"] == "mle"
+    assert any("already been restarted once after faults, the most allowed for one question "
+               "(mle)" in m for m in mle[1:]), mle
+    names = [t["name"] for t in data["tests"]]
+    assert seconds < 60 and {"mle", "squared_norm", "newton"} <= set(names), names
 
 
 def test_the_total_budget_covers_cells_replays_and_tests(bundle, tmp_path):

@@ -107,8 +107,10 @@ def test_mlp_every_gradient_is_compared_and_named(bundle, key):
     assert sorted(failed) == sorted(gradient_cases)
     for message in failed.values():
         assert message.startswith(key), message
-        for part in ("worst at", "expected", "got", "tolerance rtol="):
+        for part in ("worst at", "tolerance rtol="):
             assert part in message, message
+        # expected and got, or, when the two would print alike, the digits they share
+        assert ("expected" in message and "got" in message) or "agree to" in message, message
         # Messages help without showing the test: no code, no helper names.
         assert "\n" not in message and not re.search(r"assert|torch|check_mlp|lambda", message)
 
