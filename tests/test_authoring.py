@@ -206,7 +206,7 @@ def test_new_homework_builds_validates_and_grades_in_a_course_of_its_own(tmp_pat
     result = run_cli("report", HW, out, cwd=root)
     assert result.returncode == 0 and (out / "report.html").is_file(), result.stderr
 
-    # Uploads collected elsewhere, laid out as the README says, then written scores merged:
+    # Uploads collected elsewhere, laid out as docs/grading.md says, then written scores merged:
     # the report's total is the gradebook's.
     uploads = tmp_path / "uploads"
     (uploads / "submission_1").mkdir(parents=True)

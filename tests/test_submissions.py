@@ -95,12 +95,12 @@ def test_created_at_is_read_as_utc(value, expected):
     assert parse_created_at(value) == expected
 
 
-def test_the_readmes_metadata_example_is_what_grading_reads(tmp_path):
-    """Staff grading uploads collected elsewhere copy the README's layout: its
+def test_the_grading_guides_metadata_example_is_what_grading_reads(tmp_path):
+    """Staff grading uploads collected elsewhere copy the layout of docs/grading.md: its
     submission_metadata.yml example, as written there, gives the names, sids, emails, the
     group and the submission times."""
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    section = readme.split("**Grading uploads collected elsewhere.**", 1)[1]
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "grading.md").read_text()
+    section = guide.split("## Uploads collected elsewhere", 1)[1]
     example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
     uploads = tmp_path / "uploads"
     for key in ("submission_1", "submission_2"):
