@@ -80,7 +80,7 @@ def new(homework: str) -> None:
               help="none: show lateness only; per_day: apply --penalty-per-day.")
 @click.option("--cluster", metavar="ADDRESS", default=None,
               help="Grade on the Dask scheduler at ADDRESS (tcp://HOST:8786, or a scheduler "
-                   "file) instead of this machine; see the README's cluster section.")
+                   "file) instead of this machine; see docs/cluster.md.")
 def grade(homework: str, submissions: tuple[Path, ...], out: Path, jobs: int, resume: bool,
           due: str | None, grace_minutes: float | None, penalty_per_day: float | None,
           late_policy: str | None, cluster: str | None) -> None:

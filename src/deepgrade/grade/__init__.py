@@ -279,7 +279,7 @@ def identity_warning(store: GradeStore) -> str | None:
     if not nameless:
         return None
     how = (f"grade Gradescope's export, or put a {METADATA} naming each submission folder's "
-           "students beside the folders (README: \"Grading uploads collected elsewhere\")")
+           "students beside the folders (docs/grading.md, \"Uploads collected elsewhere\")")
     if len(nameless) == len(rows):
         return (f"{GRADESCOPE_CSV} and {CANVAS_CSV} have no rows: no student is known for any "
                 f"of the {counted(len(rows), 'submission')} (loose notebooks); {how}")

@@ -181,8 +181,8 @@ def check_workers(client: Client, address: str) -> None:
     for worker, theirs in client.run(environment, on_error="return").items():
         if isinstance(theirs, BaseException):
             raise UserError(f"Dask worker {worker} cannot run deepgrade ({type(theirs).__name__}:"
-                            f" {theirs}); install deepgrade on it (see the README's cluster "
-                            "section)")
+                            f" {theirs}); install deepgrade on it (see docs/cluster.md, "
+                            "'Setting it up')")
         if theirs != ours:
             raise UserError(f"Dask worker {worker} runs other code than this machine: "
                             f"{differences(theirs, ours)}; install the same deepgrade commit "

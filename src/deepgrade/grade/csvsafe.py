@@ -8,8 +8,8 @@ another number (CSV injection, OWASP). So, as OWASP recommends, such a cell is p
 single quote, which every spreadsheet shows as text; the cell's other characters are kept, so a
 person still reads what the student wrote. Importers that read the CSV's bytes (Canvas,
 Gradescope) get the quote as part of the text: a SID or email that starts with one of these
-characters is not a real one, so that row does not match a student there (README, "The
-gradebook and the import files").
+characters is not a real one, so that row does not match a student there (docs/grading.md,
+"The gradebook and the import files").
 """
 
 from __future__ import annotations

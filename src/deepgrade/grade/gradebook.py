@@ -28,11 +28,13 @@ CANVAS_CSV = "canvas-import.csv"
 SUMMARY = "summary.txt"
 
 # Gradescope's grade export ("Download Grades") names these columns; a file in that layout is
-# what tools and spreadsheets made for Gradescope grades read (README: "Import files").
+# what tools and spreadsheets made for Gradescope grades read (docs/grading.md, "The gradebook
+# and the import files").
 GRADESCOPE_HEADER = ["Name", "SID", "Email", "Total Score", "Max Points", "Status",
                      "Submission Time", "Lateness (H:M:S)"]
 # Canvas's gradebook import (Grades > Import): the export's identity columns, then one column
-# per assignment; the second row, "Points Possible", gives the maximum (README: "Import files").
+# per assignment; the second row, "Points Possible", gives the maximum (docs/grading.md, "The
+# gradebook and the import files").
 CANVAS_HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 
 

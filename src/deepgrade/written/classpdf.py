@@ -2,7 +2,7 @@
 
 Every submission takes the same pages, in the gradebook's order: page k of each submission's
 ``pages_per_submission`` pages is written question k. The instructor uploads ``written.pdf`` to
-a Gradescope exam-style assignment and splits it by that page count (README, "Written answers").
+a Gradescope exam-style assignment and splits it by that page count (docs/written.md).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ relied on:
 other column (``Sections``, ``Total Score``, ``Max Points``, ``Status``, ``Submission ID``,
 ``Submission Time``, ``Lateness (H:M:S)``, ``View Count``, ``Submission Count``) is ignored. A
 column is matched to a written question by its title when the title is the question's name
-(how the README asks instructors to name them) or reads as it (``Convexity`` or ``written
+(how docs/written.md asks instructors to name them) or reads as it (``Convexity`` or ``written
 convexity`` for ``written_convexity``), else by its number: the k-th top-level question is
 written question k, as the pages are laid out. A plain column named after a question works too.
 Sub-question columns (``1.1``, ``1.2``) are added up into their question.

@@ -81,7 +81,7 @@ def exposure_notes() -> list[str]:
         return []
     shown = ", ".join(paths[:3]) + (" ..." if len(paths) > 3 else "")
     message = (f"staff: in this sandbox mode the submitted code could read {shown} (no "
-               "namespaces, no Landlock, and their permissions allow it); see the README's "
+               "namespaces, no Landlock, and their permissions allow it); see docs/sandbox.md, "
                "'Sandbox modes'")
     if message not in _announced:
         _announced.add(message)
@@ -191,7 +191,7 @@ def announce(caps: sandbox.Capabilities) -> None:
         if not caps.files_hidden:
             print("deepgrade: WARNING: without namespaces or Landlock the student's code can "
                   "read every file its user can read; hidden tests stay hidden only where their "
-                  "permissions say so (see README, 'Sandbox modes')", file=sys.stderr)
+                  "permissions say so (see docs/sandbox.md, 'Sandbox modes')", file=sys.stderr)
 
 
 def _forget_zygote_in_child() -> None:
