@@ -104,8 +104,8 @@ SCHEMA: dict[str, tuple[Key, ...]] = {
         Key("memory_mb", int, 3072, "address-space limit of the student's kernel, MB", _memory),
         Key("total_seconds", (int, float), 1800.0, "the whole submission, wall clock: its cells, "
             "the replays after faults and its tests", _positive),
-        Key("max_restarts", int, 4, "kernel restarts after faults, for the notebook's cells and "
-            "for each question's tests, before the rest of them is not run",
+        Key("max_restarts", int, 4, "kernel restarts after faults; past them the rest of the "
+            "cells or question at hand is not run, and each later question gets one fresh kernel",
             _positive),
     ),
     # The grade store's late policy (deepgrade.grade.gradebook.LatePolicy checks the values).
@@ -193,7 +193,7 @@ class Budgets:
     # submission whose every test call kills the kernel, and whose cells are slow only when
     # replayed, would otherwise cost a replay per test case.
     total_seconds: float = 1800.0
-    max_restarts: int = 4  # restarts after faults, per question (and for the cells)
+    max_restarts: int = 4  # restarts after faults; then one per later question
     question_test_seconds: dict[str, float] = field(default_factory=dict)
 
     def for_question(self, question: str) -> float:

@@ -228,7 +228,7 @@ def grade_submission(bundle: Bundle, path: Path) -> GradingReport:
             lap("cells")
             trusted = trusted_globals(bundle, submission_seed(submission.cells))
             for question in bundle.questions:
-                session.begin_question(question.name)
+                session.begin_question()
                 ns = StudentNamespace(session, trusted)
                 results = [run_case(session, question, case, ns) for case in question.cases]
                 report.questions.append(QuestionResult(question, results))

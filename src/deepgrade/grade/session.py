@@ -4,14 +4,11 @@ A cell that hangs or kills the kernel is reported and skipped: the kernel is res
 cells that had succeeded are replayed, so the student keeps the credit of everything the fault
 did not touch. A test that hangs or kills the kernel is handled the same way. The whole
 submission (cells, replays, tests) has one wall-clock budget, and the kernel is restarted at most
-``Budgets.max_restarts`` times for the notebook's cells and as many for each question's tests:
-past the time, what is left is not run; past a question's restarts, the rest of that question
-is not run, with a reason, and the next question starts in a fresh kernel. (A cap for the whole
-submission charged one crashing function to every question after it; the total budget is what
-bounds a submission that crashes everywhere.)
-
-The session speaks in wire values (protocol.py); turning them into the grader's data and proxies
-is proxy.py's work.
+``Budgets.max_restarts`` times: past the time, what is left is not run, with a reason. Past the
+restarts, the rest of the question (or of the cells) at hand is not run, and each question after
+it still gets one fresh kernel of its own: one crashing function costs its own question, never
+the questions after it, and a submission that crashes everywhere costs at most
+``max_restarts`` + one restart per question.
 """
 
 from __future__ import annotations
@@ -64,14 +61,14 @@ class Session:
     _deadline: float = 0.0  # deadline of the current test, used by ask()
     _end: float = float("inf")  # the submission's total wall-clock budget runs out here
     _broken: str | None = None  # set when the kernel cannot (or may not) be brought back
-    _capped: bool = False  # _broken only because this scope used up its restarts
+    _capped: bool = False  # _broken only because the restarts are used up (begin_question)
+    _spare: bool = False  # the question at hand may still bring the kernel back once past the cap
     # Points (a cell, a test case) where the kernel died from a signal nothing explained, and the
     # ones of them where it died again when run in a fresh kernel (the student's own code).
     _suspect: list[str] = field(default_factory=list)
     _repeated: set[str] = field(default_factory=set)
     _outside: list[str] = field(default_factory=list)  # suspects that ran through when retried
     notes: list[str] = field(default_factory=list)  # for the student: points that were run again
-    _scope: str = "the notebook's cells"  # what the restarts are counted for (begin_question)
 
     # -- lifecycle ----------------------------------------------------------------------------
     def __enter__(self) -> Session:
@@ -146,12 +143,15 @@ class Session:
         if self._out_of_time():
             self._broken = self._out_of_time()
             return
-        if counted and self.restarts >= self.budgets.max_restarts:
+        if counted and self.restarts >= self.budgets.max_restarts and not self._spare:
             times = "once" if self.restarts == 1 else f"{self.restarts} times"
             self._broken = (f"not run: the kernel had already been restarted {times} after "
-                            f"faults, the most allowed for {self._scope}")
+                            f"faults (at most {self.budgets.max_restarts} for one submission, "
+                            "then one fresh kernel for each later question)")
             self._capped = True
             return
+        if counted and self.restarts >= self.budgets.max_restarts:
+            self._spare = False  # this question's one restart past the cap
         self.restarts += counted
         point = "the replay of the cells"
         try:
@@ -176,12 +176,11 @@ class Session:
             self._broken = self._out_of_time() or \
                 f"the kernel could not be restarted after a fault ({exc})"
 
-    def begin_question(self, name: str) -> None:
-        """The tests of question ``name`` start: they get restarts of their own, and a kernel
-        left stopped because the cells or the question before used up theirs is brought back
-        (a fault is charged to the question whose code caused it, not to the ones after)."""
-        self._scope = f"one question ({name})"
-        self.restarts = 0
+    def begin_question(self) -> None:
+        """A question's tests start: past the restart cap, the question gets one restart of its
+        own, spent at once on a kernel the cells or an earlier question left stopped (a fault is
+        charged to the question whose code caused it, not to the ones after)."""
+        self._spare = True
         if self._capped:
             self._broken, self._capped = None, False
             self._restart_and_replay()
