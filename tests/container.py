@@ -47,12 +47,14 @@ LANDLOCK_CALLS = ("landlock_create_ruleset", "landlock_add_rule", "landlock_rest
 CLONE_NS_FLAGS = (0x00020000, 0x04000000, 0x08000000, 0x10000000, 0x20000000, 0x40000000,
                   0x02000000)
 MEMORY_CGROUP = Path("/sys/fs/cgroup/memory")
+CPU_CGROUP = Path("/sys/fs/cgroup/cpu")
 
 
 def run_in_container(bundle_zip: Path, notebook: Path, out: Path, *, landlock: bool = True,
                      memory_mb: int | None = None, timeout: float = 900,
                      command: list[str] | None = None, user: int | None = None,
-                     private_tmp: bool = False, cgroup_at_mount: bool = False) -> dict:
+                     private_tmp: bool = False, cgroup_at_mount: bool = False,
+                     cpus: float | None = None) -> dict:
     """Grade ``notebook`` with ``bundle_zip`` in a simulated Gradescope container.
 
     Returns ``{"returncode", "stderr", "results" (parsed results.json or None), "leftover"
@@ -63,7 +65,9 @@ def run_in_container(bundle_zip: Path, notebook: Path, out: Path, *, landlock: b
     its own, as Docker does (off by default: the probes check what a kernel left in the host's).
     ``cgroup_at_mount`` mounts the container's memory cgroup at /sys/fs/cgroup/memory itself, as
     Docker and podman do on cgroup v1 without a cgroup namespace (/proc/self/cgroup then names a
-    path that does not exist under the mount).
+    path that does not exist under the mount). ``cpus`` holds the container to that CPU quota
+    (cgroup v1 cpu controller: Gradescope's default is 0.5). The report's ``seconds`` is the
+    wall time of run_autograder alone, as a student waits for it.
     """
     out.mkdir(parents=True, exist_ok=True)
     config = {"bundle": str(bundle_zip), "notebook": str(notebook), "out": str(out),
@@ -75,16 +79,21 @@ def run_in_container(bundle_zip: Path, notebook: Path, out: Path, *, landlock: b
         cgroup = Path(tempfile.mkdtemp(prefix="deepgrade-sim-", dir=MEMORY_CGROUP))
         (cgroup / "memory.limit_in_bytes").write_text(str(memory_mb << 20))
     config["cgroup_at_mount"] = str(cgroup) if cgroup is not None and cgroup_at_mount else None
+    quota = None
+    if cpus is not None:
+        quota = Path(tempfile.mkdtemp(prefix="deepgrade-sim-", dir=CPU_CGROUP))
+        (quota / "cpu.cfs_period_us").write_text("100000")
+        (quota / "cpu.cfs_quota_us").write_text(str(int(cpus * 100000)))
     config_path.write_text(json.dumps(config))
     inner = ["unshare", "--pid", "--fork", "--mount", "--mount-proc", "--ipc", "--uts",
              "--kill-child", "--", sys.executable, str(Path(__file__).resolve()), str(config_path)]
-    if cgroup is not None:
-        inner = ["sh", "-c", f'echo $$ > {cgroup}/cgroup.procs && exec "$@"', "sh", *inner]
+    for group in (g for g in (cgroup, quota) if g is not None):
+        inner = ["sh", "-c", f'echo $$ > {group}/cgroup.procs && exec "$@"', "sh", *inner]
     try:
         proc = subprocess.run(inner, capture_output=True, text=True, timeout=timeout)
     finally:
-        if cgroup is not None:
-            _remove_cgroup(cgroup)
+        for group in (g for g in (cgroup, quota) if g is not None):
+            _remove_cgroup(group)
     report_path = out / "container-report.json"
     report = json.loads(report_path.read_text()) if report_path.exists() else {}
     results_path = out / "results.json"
@@ -249,9 +258,12 @@ def main(config_path: str) -> None:
                           config["landlock"], config["user"], timeout=300)
     report["setup"] = {"returncode": setup.returncode, "stderr": setup.stderr[-4000:]}
     command = config["command"] or [str(root / "run_autograder")]
+    import time
+
+    start = time.monotonic()
     proc = _as_container(command, str(root), env, config["landlock"], config["user"])
     report.update(returncode=proc.returncode, stdout=proc.stdout[-4000:],
-                  stderr=proc.stderr[-8000:])
+                  stderr=proc.stderr[-8000:], seconds=time.monotonic() - start)
     results = root / "results" / "results.json"
     if results.exists():
         shutil.copy(results, out / "results.json")

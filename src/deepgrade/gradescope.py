@@ -14,6 +14,7 @@ sandbox's promises is found before any student submits.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import shutil
@@ -23,8 +24,8 @@ import time
 from pathlib import Path
 
 from deepgrade.grade.batch import no_notebook_report
-from deepgrade.grade.bundle import Bundle
-from deepgrade.grade.kernel import sandbox
+from deepgrade.grade.bundle import CONFIG_NAME, Bundle, preload_setting
+from deepgrade.grade.kernel import client, sandbox
 from deepgrade.grade.kernel.client import GraderFault, Kernel, KernelFault
 from deepgrade.grade.results import write_results
 from deepgrade.grade.runner import NOT_GRADED, grade_submission, grader_fault_report
@@ -70,6 +71,28 @@ def check() -> int:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def process_seconds() -> float:
+    """Seconds since this process started (the interpreter's own start-up included), from
+    /proc: what a student waits for begins there, not at main()."""
+    try:
+        stat = Path("/proc/self/stat").read_text()
+        ticks = int(stat[stat.rindex(")") + 2:].split()[19])  # field 22: starttime
+        return time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def start_kernels_early(source: Path) -> None:
+    """Start the kernels' zygote before anything secret is in this process (it may be a fork of
+    it), with just what the bundle's ``preload`` names; a bundle that cannot be read is left to
+    Bundle.load to report."""
+    try:
+        preload = preload_setting(json.loads((source / CONFIG_NAME).read_text()))
+    except (OSError, ValueError, AttributeError):
+        return
+    client.start_early(preload)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, default=Path("/autograder"))
@@ -79,6 +102,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         return check()
     results = args.root / "results" / "results.json"
+    # Where a Gradescope run's time goes (extra_data.timings, for staff and the benchmark):
+    # the interpreter and deepgrade's imports, the kernels' launcher, reading the bundle.
+    early = {"python": round(process_seconds(), 4)}
+    clock = time.monotonic()
+    start_kernels_early(args.root / "source")
+    early["launcher"] = round(time.monotonic() - clock, 4)
     lock_down(args.root)
     try:
         bundle = Bundle.load(args.root / "source")
@@ -87,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         results.write_text(json.dumps({"score": 0, "output": NOT_GRADED, "tests": []}, indent=2))
         return 1
     notebook = pick_notebook(args.root / "submission", bundle.homework)
+    early["bundle"] = round(time.monotonic() - clock - early["launcher"], 4)
     if notebook is None:
         report = no_notebook_report(bundle, "(none)")
     else:
@@ -96,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             report = grader_fault_report(bundle, notebook.name, f"{type(exc).__name__}: {exc}")
             write_results(report, results, bundle.hidden_visibility)
             raise
+    report.timings = early | report.timings
+    report.seconds, report.whole_run = process_seconds(), True
     write_results(report, results, bundle.hidden_visibility)
     if report.grader_fault:
         staff_log(f"{bundle.homework}: NOT GRADED (grader fault): {report.grader_fault}")
@@ -105,5 +137,16 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def run() -> int:
+    """``main`` as run_autograder runs it: once results.json is written and the kernels are
+    stopped, the process ends at once. Tearing down an interpreter that holds torch costs
+    0.6 s of CPU (over a second at half a CPU) that the student would wait for."""
+    code = main()
+    atexit._run_exitfuncs()  # the zygote closed and waited for, the kernel uid's lock released
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -36,7 +36,25 @@ def make_bundle(hw: Homework, questions: list[str], tests_dir: Path,
     helpers = hw.graderlib  # trusted helpers of the hidden tests (grader side)
     return Bundle(hw.name, tests, hw.budgets, settings[""]["hidden_visibility"], support,
                   hw.source_digest(), dict(written or {}),
-                  {"graderlib": helpers.read_text()} if helpers.is_file() else {})
+                  {"graderlib": helpers.read_text()} if helpers.is_file() else {},
+                  kernel_preloads(hw, support))
+
+
+def kernel_preloads(hw: Homework, support: dict[str, bytes]) -> list[str]:
+    """What the kernels' zygote should import for this homework: what its master's code cells
+    (solutions and tests), its support files and its grader helpers use (the student's
+    notebook is made of those cells; the grader shares the imports when it forks the zygote)."""
+    import nbformat
+
+    from deepgrade.grade.kernel.zygote import preloads_for
+
+    nb = nbformat.read(hw.master, as_version=4)
+    sources = [c.source for c in nb.cells if c.cell_type == "code"]
+    sources += [data.decode(errors="replace") for name, data in support.items()
+                if name.endswith(".py")]
+    if hw.graderlib.is_file():
+        sources.append(hw.graderlib.read_text())
+    return preloads_for(sources)
 
 
 def bundle_files(hw: Homework, bundle: Bundle) -> dict[str, bytes]:

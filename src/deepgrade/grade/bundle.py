@@ -76,6 +76,9 @@ class Bundle:
     source_digest: str = ""  # Homework.source_digest() of the sources it was built from
     written: dict[str, float] = field(default_factory=dict)  # staff-graded questions: points
     helpers: dict[str, str] = field(default_factory=dict)  # module name -> source
+    # What the kernels' zygote imports beyond numpy, torch and the shell (zygote.PRELOADS keys,
+    # from the homework's code); None (a bundle older than the key): all of them.
+    preload: list[str] | None = None
 
     def helper_modules(self) -> dict[str, types.ModuleType]:
         """The homework's helper modules (``grader/<name>.py`` in the bundle), freshly executed:
@@ -87,6 +90,8 @@ class Bundle:
         config = {"homework": self.homework, "questions": [q.name for q in self.questions],
                   "budgets": self.budgets.to_dict(), "hidden_visibility": self.hidden_visibility,
                   "source_digest": self.source_digest, "written": self.written}
+        if self.preload is not None:
+            config["preload"] = self.preload
         files = {CONFIG_NAME: (json.dumps(config, indent=2, sort_keys=True) + "\n").encode()}
         files.update({f"tests/{q.name}.py": q.source.encode() for q in self.questions})
         files.update({f"files/{name}": data for name, data in self.support_files.items()})
@@ -115,7 +120,8 @@ class Bundle:
         return cls(config["homework"], questions, Budgets.from_dict(config["budgets"]),
                    config.get("hidden_visibility", "visible"), support,
                    config.get("source_digest", ""),
-                   {str(k): float(v) for k, v in config.get("written", {}).items()}, helpers)
+                   {str(k): float(v) for k, v in config.get("written", {}).items()}, helpers,
+                   preload_setting(config))
 
     @classmethod
     def load(cls, path: Path) -> Bundle:
@@ -149,6 +155,15 @@ class Bundle:
                             f"files/ changed since the last build); "
                             f"run `deepgrade build {hw.name}`")
         return bundle
+
+
+def preload_setting(config: dict) -> list[str] | None:
+    """The ``preload`` list of a parsed deepgrade.json (None when absent or not a list of
+    names): read on its own by run_autograder before the rest of the bundle is loaded."""
+    value = config.get("preload")
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None
 
 
 def fault_of_test(exc: BaseException) -> str | None:

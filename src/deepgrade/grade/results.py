@@ -45,6 +45,8 @@ def notebook_output(report: GradingReport) -> str:
     for cell in report.cells:
         if not cell.ok:
             lines.append(f"Cell {cell.index} {one_line(cell.message, RESULT_LIMIT)}")
+    if report.whole_run:  # what the student waited for, so that a slow run is seen and reported
+        lines.append(f"Graded in {report.seconds:.1f} s, start-up included.")
     # The sandbox's layers are for staff (the log, extra_data), not for the student.
     return "\n".join(lines)
 

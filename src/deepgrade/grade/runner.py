@@ -67,11 +67,12 @@ class GradingReport:
     cells: list[CellOutcome] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     layers: list[str] = field(default_factory=list)
-    seconds: float = 0.0
+    seconds: float = 0.0  # grading (grade_submission); a Gradescope run: the whole run
     timings: dict[str, float] = field(default_factory=dict)  # start, cells, tests, stop (s)
     unreadable: bool = False  # the file could not be read as a notebook at all
     grader_fault: str = ""  # for staff: why this submission was not graded (not its fault)
     written_points: float = 0.0  # the homework's staff-graded points, not part of this score
+    whole_run: bool = False  # ``seconds`` counts the whole run, start-up included (Gradescope)
 
     @property
     def score(self) -> float:
