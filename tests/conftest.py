@@ -102,10 +102,41 @@ def student_runs(fresh_venv, tmp_path_factory):
     return runs
 
 
+# The longest tests (minutes each, from `make test PYTEST_ARGS=--durations=40`), longest first.
+# pytest-xdist's worksteal gives each of the N workers a contiguous 1/N of the collection and
+# steals from the tail: so the longest tests are dealt out round-robin to the heads of the N
+# parts (one starting late kept a worker busy for minutes after the other had finished).
+LONGEST_FIRST = ("test_validate.py::test_validate[hw4]", "test_container.py::test_cheating_corpus",
+                 "test_validate.py::test_validate[hw3]",
+                 "test_sandbox.py::test_cheats_earn_nothing_and_leave_nothing[21_slow_replays]",
+                 "test_validate.py::test_validate[hw2]",
+                 "test_authoring.py::test_new_homework_builds_validates",
+                 "test_validate.py::test_validate[hw1]",
+                 "test_container.py::test_graders_beside_each_other")
+
+
+def _rank(item) -> int:
+    return next((i for i, prefix in enumerate(LONGEST_FIRST) if prefix in item.nodeid),
+                len(LONGEST_FIRST))
+
+
 def pytest_collection_modifyitems(config, items) -> None:
-    """Tests that install a fresh venv from PyPI (the student's requirements, deepgrade's wheel)
-    take about 20 minutes: they run with `make test-install` (DEEPGRADE_INSTALL_TESTS=1), which
-    is run before a release, and are skipped, with that reason, by `make test`."""
+    """The longest tests go first (LONGEST_FIRST; the rest keep their order). Tests that
+    install a fresh venv from PyPI (the student's requirements, deepgrade's wheel) take about
+    20 minutes: they run with `make test-install` (DEEPGRADE_INSTALL_TESTS=1), which is run
+    before a release, and are skipped, with that reason, by `make test`."""
+    workers = getattr(config.option, "numprocesses", None)
+    workers = workers if isinstance(workers, int) and workers > 1 else 1
+    longest = sorted((i for i in items if _rank(i) < len(LONGEST_FIRST)), key=_rank)
+    rest = [i for i in items if _rank(i) == len(LONGEST_FIRST)]
+    parts: list[list] = [longest[w::workers] for w in range(workers)]
+    size = -(-len(items) // workers)  # the part each worker is given first
+    for part in parts:
+        take = max(size - len(part), 0)
+        part += rest[:take]
+        del rest[:take]
+    parts[-1] += rest
+    items[:] = [i for part in parts for i in part]
     if os.environ.get("DEEPGRADE_INSTALL_TESTS") == "1":
         return
     skip = pytest.mark.skip(reason="installs a fresh venv from PyPI: run `make test-install`")

@@ -7,6 +7,7 @@ import pytest
 
 from deepgrade.errors import UserError
 from deepgrade.grade.bundle import parse_test_file, resolve_points
+from deepgrade.project import Budgets
 
 
 @pytest.mark.parametrize("total, given, expected", [
@@ -39,3 +40,36 @@ test = {"name": "softmax", "points": 4, "suites": [{"type": "doctest", "cases": 
         ("shape", False, 1.0), ("softmax - 2", True, 3.0)]
     with pytest.raises(UserError, match="no `test"):
         parse_test_file("x = 1\n", "tests/x.py")
+
+
+def test_each_bundle_preloads_what_its_homework_uses():
+    # The zygote imports, for every run, what the homework's code uses: a module the homework
+    # never imports would cost every Gradescope run its import (an optimizer's torch._dynamo,
+    # 1.3 s of CPU), and one it does use costs the same wherever it is imported.
+    from pathlib import Path
+
+    from deepgrade.grade.bundle import Bundle
+
+    root = Path(__file__).resolve().parents[1] / "autograder"
+    preload = {hw: Bundle.load(root / hw / f"{hw}-autograder.zip").preload
+               for hw in ("hw1", "hw2", "hw3", "hw4")}
+    assert preload["hw1"] == ["matplotlib"]  # plots, no optimizer, scalar gradients only
+    assert "torch.optim" not in preload["hw2"]  # its training loop is the student's own
+    assert "torch.optim" in preload["hw3"] and "torch.optim" in preload["hw4"]
+
+
+def test_preloads_follow_the_code_and_old_bundles_preload_everything():
+    from deepgrade.grade.bundle import Bundle, preload_setting
+    from deepgrade.grade.kernel.zygote import preloads_for
+
+    assert preloads_for(["import torch\nopt = torch.optim.SGD(p, lr=0.1)"]) == ["torch.optim"]
+    assert preloads_for(["torch.autograd.grad(g, w, grad_outputs=v)"]) == ["symbolic_shapes"]
+    assert preloads_for(["import numpy as np"]) == []
+    assert preload_setting({}) is None and preload_setting({"preload": "matplotlib"}) is None
+    b = Bundle("hw", [], Budgets(), preload=["matplotlib"])
+    assert Bundle.from_files(b.to_files(), "test").preload == ["matplotlib"]
+    old = Bundle("hw", [], Budgets())
+    assert Bundle.from_files(old.to_files(), "test").preload is None  # all of them
+
+
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -79,6 +80,12 @@ def test_gradescope_simulation(hw, tmp_path):
     questions = json.loads((source / "deepgrade.json").read_text())["questions"]
     check_gradescope_schema(data, questions)
     assert data["score"] == sum(t["max_score"] for t in data["tests"]) > 0
+    # what the student waited for, start-up included, and where it went (for staff)
+    timings = data["extra_data"]["timings"]
+    assert {"python", "launcher", "bundle", "start", "cells", "tests", "stop"} <= set(timings)
+    assert data["execution_time"] >= sum(timings.values()) * 0.99
+    shown = re.search(r"Graded in (\d+\.\d) s, start-up included\.$", data["output"])
+    assert shown and abs(float(shown.group(1)) - data["execution_time"]) <= 0.06, data["output"]
 
 
 def test_gradescope_without_a_notebook(tmp_path):

@@ -113,3 +113,69 @@ def test_killing_by_uid_forks_nothing_when_nothing_of_it_runs(monkeypatch):
 
     monkeypatch.setattr(os, "fork", no_fork)
     sandbox.kill_uid(sandbox.UID_LOW - 7)  # a uid no process has
+
+
+FORKED = """
+import json, os, sys, time
+from pathlib import Path
+os.environ["DEEPGRADE_TEST_SECRET"] = "grader only"
+# Held by a module, so that they live as long as the process (the control: copied into kernels)
+json.BEFORE = {"k": "".join(["before ", "the fork"])}
+from deepgrade.grade.kernel import client
+assert client.forkable()
+client.start_early(["matplotlib"])
+z = client._zygote
+forked = isinstance(z.process, client.ForkedProcess)
+json.AFTER = {"k": "".join(["hidden ", "test text"])}  # what a grader reads after forking
+kernel = client.Kernel(Path(sys.argv[1]), memory_mb=1024, cpu_seconds=60)
+kernel.start()
+probe = '''
+import json, os, sys
+seen = (os.environ.get("DEEPGRADE_TEST_SECRET"), os.environ.get("PYTHONHASHSEED"),
+        "matplotlib.pyplot" in sys.modules, "torch" in sys.modules,
+        hasattr(sys.modules.get("json"), "AFTER"), hasattr(sys.modules.get("json"), "BEFORE"))
+seen = list(seen)
+'''
+assert kernel.request({"op": "run_cell", "source": probe}, time.monotonic() + 60)["ok"]
+seen = kernel.request({"op": "get", "name": "seen"}, time.monotonic() + 60)["value"]
+kernel.stop()
+print(json.dumps({"forked": forked, "seen": seen, "zygote": z.process.pid}))
+"""
+
+
+def test_run_autograder_forks_its_zygote_before_reading_anything_secret(tmp_path):
+    # run_autograder's settings (PYTHONHASHSEED=0, one thread) make the grader forkable: the
+    # zygote is a fork of it, with the libraries imported once. What the grader holds after the
+    # fork never reaches a kernel, nor do its environment variables.
+    import json
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONHASHSEED="0", OMP_NUM_THREADS="1", MKL_NUM_THREADS="1",
+               OPENBLAS_NUM_THREADS="1")
+    (tmp_path / "work").mkdir()
+    run = subprocess.run([sys.executable, "-c", FORKED, str(tmp_path / "work")], env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    out = json.loads(run.stdout.strip().splitlines()[-1])
+    assert out["forked"]
+    secret, hashseed, mpl, torch, after, before = out["seen"]
+    assert secret is None and hashseed == "0"
+    assert mpl and torch  # imported once, before the fork, and shared
+    # what the grader held before the fork is in the kernel (so nothing secret may be: the
+    # zygote is forked before the bundle is read); what it read after is not
+    assert before and not after
+    assert not _running(out["zygote"])  # gone with its grader
+
+
+def test_a_grader_started_otherwise_starts_a_fresh_zygote_process():
+    # Without run_autograder's settings (a hash seed of its own, say), forking would hand the
+    # kernels the grader's interpreter state: a new process is started instead.
+    env = dict(os.environ)
+    env.pop("PYTHONHASHSEED", None)
+    import subprocess
+    import sys
+
+    code = ("from deepgrade.grade.kernel import client; print(client.forkable())")
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert run.stdout.strip() == "False", run.stderr

@@ -6,7 +6,9 @@
 #   the interpreter (a uv default under /root would be unreadable to it);
 # - torch 2.13.0 CPU first, then the pinned lock with torch held;
 # - the homework's Debian packages (homework.toml's apt_packages);
-# - a check that a sandboxed kernel starts on this machine, printed to the build log.
+# - every module's bytecode compiled, deepgrade's included;
+# - a check that a sandboxed kernel starts on this machine, printed to the build log (it also
+#   builds matplotlib's font cache beside the environment, once).
 set -euxo pipefail
 SOURCE="$(cd "$(dirname "$0")" && pwd)"
 PREFIX=/opt/deepgrade
@@ -33,9 +35,12 @@ export UV_PYTHON_INSTALL_DIR="$PREFIX/python"
 uv python install "$PYTHON_VERSION"
 uv venv --python "$PYTHON_VERSION" --python-preference only-managed "$PREFIX/venv"
 export VIRTUAL_ENV="$PREFIX/venv"
-uv pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
+# --compile-bytecode: every module compiled now, once, not in every run (the kernel's uid could
+# not write the cache, so it would compile whatever it imports at each run)
+uv pip install --compile-bytecode --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
 echo "torch==2.13.0" > /tmp/deepgrade-constraints.txt
-uv pip install -r "$SOURCE/requirements.txt" -c /tmp/deepgrade-constraints.txt
+uv pip install --compile-bytecode -r "$SOURCE/requirements.txt" -c /tmp/deepgrade-constraints.txt
+"$PREFIX/venv/bin/python" -m compileall -q "$SOURCE/python"
 chown -R root:root "$PREFIX"
 chmod -R a+rX,go-w "$PREFIX"
 PYTHONPATH="$SOURCE/python" "$PREFIX/venv/bin/python" -m deepgrade.gradescope --check
