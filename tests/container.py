@@ -246,7 +246,15 @@ def main(config_path: str) -> None:
     root = _lay_out_autograder(config)
     if config.get("private_tmp"):  # after the layout, which reads the inputs (maybe in /tmp)
         held = os.open(out, os.O_PATH | os.O_DIRECTORY)  # the output folder, under the mount
+        # The image's environment stays where it is (a checkout under /tmp, as a CI's may be):
+        # each of its folders under /tmp is bound again into the new /tmp.
+        under = [p for p in _environment_paths(config["python"])
+                 if os.path.realpath(p).startswith("/tmp/")]
+        kept = {p: os.open(os.path.realpath(p), os.O_PATH | os.O_DIRECTORY) for p in under}
         _mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777")
+        for path, fd in kept.items():
+            os.makedirs(os.path.realpath(path), exist_ok=True)
+            _mount(f"/proc/self/fd/{fd}", os.path.realpath(path), "", 4096 | 16384, "")
         out = Path(f"/proc/self/fd/{held}")
     env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8",
            "HOME": "/root" if config["user"] is None else "/tmp",

@@ -375,3 +375,48 @@ def _answer(texts: list[str]):
     from deepgrade.written.answers import Answer
 
     return Answer(QUESTIONS[0], [nbformat.v4.new_markdown_cell(t) for t in texts])
+
+
+def test_the_grader_says_which_written_answers_are_still_blank(tmp_path):
+    # At every submission, before the deadline: a written answer left as handed out (or whose
+    # cell was deleted) gets a line in results.json's output, naming the question as the
+    # notebook does. Answered questions get none, and neither does the reference.
+    from deepgrade.grade.bundle import Bundle
+    from deepgrade.grade.results import to_gradescope
+    from deepgrade.grade.runner import blank_written_answers, failed_report
+    from deepgrade.grade.notebook import read_submission
+
+    bundle = Bundle.load(ROOT / "autograder" / "hw1" / "hw1-autograder.zip")
+    assert bundle.written_order == [q.name for q in QUESTIONS]
+    nb = _fill({k: f"my answer {k}" for k in range(len(QUESTIONS)) if k not in (1, 7)})
+    nb.cells.remove(_answer_cells(nb)[7])
+    path = tmp_path / "hw1.ipynb"
+    nbformat.write(nb, path)
+    notes = blank_written_answers(bundle, read_submission(path, "hw1"))
+    assert notes == [
+        f"written question {QUESTIONS[1].label} ({QUESTIONS[1].name}) has no answer yet: the "
+        "answer cell was left as handed out",
+        f"written question {QUESTIONS[7].label} ({QUESTIONS[7].name}) has no answer yet: there "
+        "is no answer cell under this question"]
+    assert QUESTIONS[1].label == "Question 8.2"
+    report = failed_report(bundle, path.name, "x")
+    report.notes = notes
+    assert "written question Question 8.2 (written_gaussian_prior) has no answer yet" in \
+        to_gradescope(report)["output"]
+    reference = read_submission(ROOT / "solutions" / "hw1" / "hw1-solutions.ipynb", "hw1")
+    assert blank_written_answers(bundle, reference) == []
+    template = read_submission(TEMPLATE, "hw1")
+    assert len(blank_written_answers(bundle, template)) == len(QUESTIONS)
+
+
+@pytest.mark.parametrize("hw", homeworks())
+def test_every_question_shows_its_points_beside_it(hw):
+    # The student notebook gives each question's points in its prompt ("_Points:_ 4"): the
+    # autograded ones as the bundle scores them, the written ones as staff will.
+    from deepgrade.grade.bundle import Bundle
+
+    bundle = Bundle.load(ROOT / "autograder" / hw / f"{hw}-autograder.zip")
+    shown = [float(p) for p in re.findall(
+        r"_Points:_ ([0-9.]+)", (ROOT / "student" / hw / f"{hw}.ipynb").read_text())]
+    expected = sorted([q.max_score for q in bundle.questions] + list(bundle.written.values()))
+    assert sorted(shown) == expected, (shown, expected)

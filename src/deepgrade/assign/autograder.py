@@ -29,7 +29,9 @@ def package_sources() -> dict[str, bytes]:
 def make_bundle(hw: Homework, questions: list[str], tests_dir: Path,
                 support: dict[str, bytes], written: dict[str, float] | None = None) -> Bundle:
     """The grader's view of the homework, from otter's test files and homework.toml;
-    ``written`` gives the points of the staff-graded questions (for the results' wording)."""
+    ``written`` gives the points of the staff-graded questions, in the notebook's order (for
+    the results' wording, and the blank answers the grader points out, with the student
+    notebook as handed out, written before the bundle)."""
     settings = hw.settings
     tests = [parse_test_file((tests_dir / f"{name}.py").read_text(), f"tests/{name}.py")
              for name in questions]
@@ -37,7 +39,9 @@ def make_bundle(hw: Homework, questions: list[str], tests_dir: Path,
     return Bundle(hw.name, tests, hw.budgets, settings[""]["hidden_visibility"], support,
                   hw.source_digest(), dict(written or {}),
                   {"graderlib": helpers.read_text()} if helpers.is_file() else {},
-                  kernel_preloads(hw, support))
+                  kernel_preloads(hw, support), list(written or {}),
+                  hw.student_notebook.read_bytes() if written and hw.student_notebook.is_file()
+                  else b"")
 
 
 def kernel_preloads(hw: Homework, support: dict[str, bytes]) -> list[str]:

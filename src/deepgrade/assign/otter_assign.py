@@ -16,8 +16,11 @@ from deepgrade.grade.messages import one_line
 
 # Settings deepgrade needs from otter regardless of the master's own config: tests as files
 # (the grader reads them), no otter zip (we write our own), no test run (validate does that).
+# show_question_points: each question's prompt ends with its points ("_Points:_ 4"), so a
+# student sees what a question is worth beside it.
 FORCED_CONFIG = {"tests": {"files": True}, "generate": False, "run_tests": False,
-                 "export_cell": False, "solutions_pdf": False, "template_pdf": False}
+                 "export_cell": False, "solutions_pdf": False, "template_pdf": False,
+                 "show_question_points": True}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from deepgrade.errors import UserError
 from deepgrade.project import Budgets, Homework
 
 CONFIG_NAME = "deepgrade.json"  # the bundle's settings; written and read only here
+HANDED_OUT = "written/student.ipynb"  # the student notebook, for its written questions' cells
 HELPERS_FOLDER = "grader/"  # the homework's trusted helper modules, for its hidden tests only
 
 
@@ -79,6 +80,10 @@ class Bundle:
     # What the kernels' zygote imports beyond numpy, torch and the shell (zygote.PRELOADS keys,
     # from the homework's code); None (a bundle older than the key): all of them.
     preload: list[str] | None = None
+    # The written questions in the notebook's order, and the student notebook as handed out:
+    # the grader tells a student which written answers are still blank (written.answers).
+    written_order: list[str] = field(default_factory=list)
+    handed_out: bytes = b""
 
     def helper_modules(self) -> dict[str, types.ModuleType]:
         """The homework's helper modules (``grader/<name>.py`` in the bundle), freshly executed:
@@ -92,11 +97,15 @@ class Bundle:
                   "source_digest": self.source_digest, "written": self.written}
         if self.preload is not None:
             config["preload"] = self.preload
+        if self.written_order:
+            config["written_order"] = self.written_order
         files = {CONFIG_NAME: (json.dumps(config, indent=2, sort_keys=True) + "\n").encode()}
         files.update({f"tests/{q.name}.py": q.source.encode() for q in self.questions})
         files.update({f"files/{name}": data for name, data in self.support_files.items()})
         files.update({f"{HELPERS_FOLDER}{name}.py": source.encode()
                       for name, source in self.helpers.items()})
+        if self.handed_out:
+            files[HANDED_OUT] = self.handed_out
         return files
 
     @classmethod
@@ -121,7 +130,8 @@ class Bundle:
                    config.get("hidden_visibility", "visible"), support,
                    config.get("source_digest", ""),
                    {str(k): float(v) for k, v in config.get("written", {}).items()}, helpers,
-                   preload_setting(config))
+                   preload_setting(config), [str(n) for n in config.get("written_order", [])],
+                   files.get(HANDED_OUT, b""))
 
     @classmethod
     def load(cls, path: Path) -> Bundle:

@@ -30,6 +30,7 @@ class ParsedNotebook:
 
     cells: list[tuple[int, str]]  # (1-based cell number, source) of the code cells
     warnings: list[str]  # notes for the student (format converted, another homework...)
+    notebook: nbformat.NotebookNode | None = None  # the whole notebook, as nbformat 4
 
 
 def strip_otter(source: str) -> str:
@@ -84,4 +85,4 @@ def read_submission(path: Path, homework: str | None = None) -> ParsedNotebook:
     if homework and named and named != homework:
         warnings.append(f"this notebook is the one handed out for {named}, not {homework}; it "
                         f"was graded as {homework} (submit your {homework}.ipynb)")
-    return ParsedNotebook(cells, warnings)
+    return ParsedNotebook(cells, warnings, nb)

@@ -25,7 +25,7 @@ from deepgrade.grade.bundle import Bundle, Case, Question, fault_of_test
 from deepgrade.grade.kernel import GraderFault, KernelDied, KernelFault
 from deepgrade.grade.kernel.client import exposure_notes
 from deepgrade.grade.messages import describe_exception, one_line
-from deepgrade.grade.notebook import NotebookError, read_submission
+from deepgrade.grade.notebook import NotebookError, ParsedNotebook, read_submission
 from deepgrade.grade.proxy import StudentNamespace
 from deepgrade.grade.session import CellOutcome, Session, StudentError
 
@@ -198,6 +198,19 @@ def grader_fault_report(bundle: Bundle, submission: str, reason: str) -> Grading
     return report
 
 
+def blank_written_answers(bundle: Bundle, submission: ParsedNotebook) -> list[str]:
+    """A note per written question the submission leaves as handed out (none when the bundle
+    has no written questions or no student notebook to compare with)."""
+    if not bundle.handed_out or not bundle.written_order or submission.notebook is None:
+        return []
+    import nbformat
+
+    from deepgrade.written.answers import unanswered
+
+    handed_out = nbformat.reads(bundle.handed_out.decode(), as_version=4)
+    return unanswered(submission.notebook, bundle.written_order, handed_out)
+
+
 def grade_submission(bundle: Bundle, path: Path) -> GradingReport:
     """Grade the notebook at ``path`` against ``bundle``; never raises for a student's fault."""
     start = time.monotonic()
@@ -210,6 +223,7 @@ def grade_submission(bundle: Bundle, path: Path) -> GradingReport:
         return report
     report = GradingReport(bundle.homework, path.name, notes=list(submission.warnings),
                     written_points=sum(bundle.written.values()))
+    report.notes += blank_written_answers(bundle, submission)
     clock = time.monotonic()
 
     def lap(name: str) -> None:

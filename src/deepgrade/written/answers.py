@@ -22,7 +22,7 @@ import nbformat
 
 from deepgrade.errors import UserError
 from deepgrade.project import Homework
-from deepgrade.written.questions import WrittenQuestion
+from deepgrade.written.questions import WrittenQuestion, prompt_label
 
 BEGIN = "<!-- BEGIN QUESTION -->"
 END = "<!-- END QUESTION -->"
@@ -66,12 +66,17 @@ def read_template(hw: Homework, questions: list[WrittenQuestion]) -> Template:
     if not path.is_file():
         raise UserError(f"{hw.name} has no student notebook at {path}; run `deepgrade build "
                         f"{hw.name}` first")
-    nb = nbformat.read(path, as_version=4)
+    template = template_of(nbformat.read(path, as_version=4))
+    if len(template.prompts) != len(questions):
+        raise UserError(f"{path} has {len(template.prompts)} written questions but the master "
+                        f"has {len(questions)}; rebuild it with `deepgrade build {hw.name}`")
+    return template
+
+
+def template_of(nb: nbformat.NotebookNode) -> Template:
+    """The Template of a student notebook as handed out (one prompt per written question)."""
     prompts = [c for c in nb.cells
                if c.cell_type == "markdown" and _locked(c) and BEGIN in c.source]
-    if len(prompts) != len(questions):
-        raise UserError(f"{path} has {len(prompts)} written questions but the master has "
-                        f"{len(questions)}; rebuild it with `deepgrade build {hw.name}`")
     answers = [c for c in nb.cells if "otter_answer_cell" in c.metadata.get("tags", [])
                and c.cell_type == "markdown"]
     locked = [c for c in nb.cells if _locked(c)]
@@ -147,6 +152,25 @@ def extract_answers(nb: nbformat.NotebookNode, questions: list[WrittenQuestion],
                                   "there is no answer cell under this question")
         answers.append(Answer(question, kept, reason))
     return answers
+
+
+def unanswered(nb: nbformat.NotebookNode, names: list[str],
+               handed_out: nbformat.NotebookNode) -> list[str]:
+    """One line for the student per written question (``names``, in the notebook's order) that
+    ``nb`` leaves unanswered, as its student notebook ``handed_out`` had it: the grader says so
+    at every submission, before the deadline, not when staff find a blank page."""
+    template = template_of(handed_out)
+    if len(template.prompts) != len(names):
+        return []  # a bundle whose template does not match its questions says nothing
+    questions = [WrittenQuestion(name, 0.0, number, prompt_label([prompt]))
+                 for number, (name, prompt) in enumerate(zip(names, template.prompts), 1)]
+    lines = []
+    for answer in extract_answers(nb, questions, template):
+        if answer.missing:
+            label = answer.question.label
+            shown = f"{label} ({answer.question.name})" if label else answer.question.name
+            lines.append(f"written question {shown} has no answer yet: {answer.missing}")
+    return lines
 
 
 def read_answers(path: Path | None, questions: list[WrittenQuestion],

@@ -37,7 +37,7 @@ def written_questions(hw: Homework) -> list[WrittenQuestion]:
     from deepgrade.assign.master import check_master, read_master
 
     spec = check_master(hw.name, read_master(hw.name, hw.master))
-    return [WrittenQuestion(q.name, float(q.points or 0), number, _label(q.prompt))
+    return [WrittenQuestion(q.name, float(q.points or 0), number, prompt_label(q.prompt))
             for number, q in enumerate(spec.manual, start=1)]
 
 
@@ -46,7 +46,8 @@ def pages_per_submission(questions: list[WrittenQuestion]) -> int:
     return len(questions) * PAGES_PER_QUESTION
 
 
-def _label(prompt: list[str]) -> str:
+def prompt_label(prompt: list[str]) -> str:
+    """How a question's prompt names it ("Question 8.1"), or "" when it does not."""
     import re
 
     for text in prompt:
