@@ -9,6 +9,9 @@ restarts, the rest of the question (or of the cells) at hand is not run, and eac
 it still gets one fresh kernel of its own: one crashing function costs its own question, never
 the questions after it, and a submission that crashes everywhere costs at most
 ``max_restarts`` + one restart per question.
+
+The session speaks in wire values (protocol.py); turning them into the grader's data and proxies
+is proxy.py's work.
 """
 
 from __future__ import annotations
