@@ -203,12 +203,10 @@ def blank_written_answers(bundle: Bundle, submission: ParsedNotebook) -> list[st
     has no written questions or no student notebook to compare with)."""
     if not bundle.handed_out or not bundle.written_order or submission.notebook is None:
         return []
-    import nbformat
+    from deepgrade.written.answers import handed_out_template, unanswered
 
-    from deepgrade.written.answers import unanswered
-
-    handed_out = nbformat.reads(bundle.handed_out.decode(), as_version=4)
-    return unanswered(submission.notebook, bundle.written_order, handed_out)
+    return unanswered(submission.notebook, bundle.written_order,
+                      handed_out_template(bundle.handed_out))
 
 
 def grade_submission(bundle: Bundle, path: Path) -> GradingReport:

@@ -15,6 +15,7 @@ QUESTION -->`` into an answer keeps that answer, shown as the text it is.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,12 +155,17 @@ def extract_answers(nb: nbformat.NotebookNode, questions: list[WrittenQuestion],
     return answers
 
 
-def unanswered(nb: nbformat.NotebookNode, names: list[str],
-               handed_out: nbformat.NotebookNode) -> list[str]:
+@functools.lru_cache(maxsize=4)
+def handed_out_template(data: bytes) -> Template:
+    """The Template of a student notebook's bytes (a bundle's), parsed once per process: a
+    batch grades hundreds of submissions against the same one."""
+    return template_of(nbformat.reads(data.decode(), as_version=4))
+
+
+def unanswered(nb: nbformat.NotebookNode, names: list[str], template: Template) -> list[str]:
     """One line for the student per written question (``names``, in the notebook's order) that
-    ``nb`` leaves unanswered, as its student notebook ``handed_out`` had it: the grader says so
+    ``nb`` leaves unanswered, as its student notebook (``template``) had it: the grader says so
     at every submission, before the deadline, not when staff find a blank page."""
-    template = template_of(handed_out)
     if len(template.prompts) != len(names):
         return []  # a bundle whose template does not match its questions says nothing
     questions = [WrittenQuestion(name, 0.0, number, prompt_label([prompt]))
