@@ -22,6 +22,7 @@ import contextlib
 import json
 import multiprocessing
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -96,6 +97,10 @@ def large_case(results: dict) -> str:
              or "too slow" in line or "time limit" in line]
     if not lines:
         return "passed"
+    slow = re.search(r"used ([\d.]+ s) of CPU time, over its limit of ([\d.]+ s) \((\d+) times the "
+                     r"reference solution's ([\d.]+ s)", lines[0])
+    if slow:  # the figures, not the advice
+        return "FAILED: too slow, {} of CPU over {} ({}x the reference's {})".format(*slow.groups())
     return "FAILED: " + lines[0].strip()[:150]
 
 
@@ -134,6 +139,7 @@ def limits_idle_and_loaded() -> bool:
     ok = True
     print("2. hw3 conv_layer's large case: idle vs 0.5 CPU with the host busy")
     for name, expect in ((None, "passed"), ("conv_output_positions", "passed"),
+                         ("conv_loop_per_output", "passed"),
                          ("conv_six_loops", "FAILED")):
         notebook = conv_variant(name)
         idle = grade("hw3", notebook, None)
