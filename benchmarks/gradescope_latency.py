@@ -20,6 +20,9 @@ Printed per homework, medians of ``--repeat`` runs taken alternately with otter'
 - otter's own autograder of the same master (otter assign, generate on) on its solutions in
   the same container, started as its run_autograder starts it (run_otter.py in the image's
   environment), and the ratio.
+- ``floor``: in the same container, alternately, an interpreter that only imports NumPy and
+  torch (``python -c "import numpy, torch"``, the kernels' thread settings): the least any run
+  that grades with torch can take, since the student's kernel needs torch.
 The targets of issue 23 are printed beside each homework: hw1, hw2 6 s, hw3 8 s, hw4 15 s,
 and at least 3x faster than otter.
 """
@@ -61,6 +64,19 @@ def deepgrade_run(hw: str, cpus: float, memory_mb: int, bundles: Path) -> dict[s
     return run
 
 
+def floor_run(hw: str, cpus: float, memory_mb: int, bundles: Path) -> float:
+    """Wall seconds of ``python -c "import numpy, torch"`` in the same container."""
+    out = Path(tempfile.mkdtemp(prefix=f"deepgrade-latency-floor-{hw}-"))
+    command = ["/usr/bin/env", "PYTHONHASHSEED=0", "OMP_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1",
+               "MKL_NUM_THREADS=1", sys.executable, "-c", "import numpy, torch"]
+    report = run_in_container(bundles / hw / f"{hw}-autograder.zip",
+                              ROOT / "solutions" / hw / f"{hw}-solutions.ipynb", out,
+                              memory_mb=memory_mb, cpus=cpus, private_tmp=True, command=command)
+    if report["returncode"] != 0:
+        raise SystemExit(f"{hw}: importing numpy and torch failed: {report['stderr'][-500:]}")
+    return float(report["seconds"])
+
+
 def otter_run(hw: str, bundle: Path, notebook: Path, cpus: float, memory_mb: int) -> float:
     out = Path(tempfile.mkdtemp(prefix=f"deepgrade-latency-otter-{hw}-"))
     report = run_in_container(bundle, notebook, out, memory_mb=memory_mb, cpus=cpus,
@@ -86,13 +102,14 @@ def main() -> None:
     print(f"simulated Gradescope container: {args.cpus} CPU, {args.memory_mb} MB, private /tmp;"
           f" medians of {args.repeat} run(s), deepgrade and otter alternately", flush=True)
     print(f"{'hw':4} {'wall':>6} " + " ".join(f"{p:>8}" for p in (*PHASES, "rest")) +
-          f" {'score':>9} {'otter':>6} {'ratio':>6}  target", flush=True)
+          f" {'score':>9} {'floor':>6} {'otter':>6} {'ratio':>6}  target", flush=True)
     missed = []
     for hw in args.homeworks:
         bundle = None if args.no_otter else otter_bundle(hw, scratch)
-        runs, otter = [], []
+        runs, otter, floor = [], [], []
         for _ in range(args.repeat):
             runs.append(deepgrade_run(hw, args.cpus, args.memory_mb, args.bundles))
+            floor.append(floor_run(hw, args.cpus, args.memory_mb, args.bundles))
             if bundle is not None:
                 otter.append(otter_run(hw, bundle, ROOT / "solutions" / hw /
                                        f"{hw}-solutions.ipynb", args.cpus, args.memory_mb))
@@ -104,12 +121,13 @@ def main() -> None:
         missed += [] if ok else [hw]
         print(f"{hw:4} {med['wall']:6.1f} " + " ".join(f"{med[p]:8.2f}" for p in
                                                          (*PHASES, "rest")) +
-              f" {med['score']:4g}/{med['max']:<4g} {o:6.1f} {ratio:5.1f}x  "
+              f" {med['score']:4g}/{med['max']:<4g} {statistics.median(floor):6.1f} {o:6.1f} {ratio:5.1f}x  "
               f"<= {TARGETS.get(hw, float('nan')):g} s, >= 3x: {'met' if ok else 'MISSED'}"
               f"{'' if full else ' (NOT full marks)'}", flush=True)
         walls = " ".join(f"{r['wall']:.1f}" for r in runs)
         others = " ".join(f"{w:.1f}" for w in otter)
-        print(f"     walls: {walls}" + (f"; otter: {others}" if otter else ""), flush=True)
+        print(f"     walls: {walls}; floor: {' '.join(f'{w:.1f}' for w in floor)}" +
+              (f"; otter: {others}" if otter else ""), flush=True)
     if missed:
         print(f"targets missed: {', '.join(missed)}")
 
